@@ -1,0 +1,47 @@
+"""The `newsbot` command: one subcommand per module under newsbot/commands/."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from newsbot import __version__
+
+COMMANDS = ["serve", "demo", "crawl", "export"]
+OPTIONAL_COMMANDS = ["extract"]  # present once their modules land
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit status 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsbot", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"newsbot {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMANDS + OPTIONAL_COMMANDS:
+        try:
+            module = importlib.import_module(f"newsbot.commands.{name}")
+        except ModuleNotFoundError as e:
+            if name in OPTIONAL_COMMANDS and e.name == f"newsbot.commands.{name}":
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except UsageError as e:
+        print(f"newsbot {args.command}: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"newsbot {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Subcommands of `newsbot`; each module has register(subparsers) and sets func=run."""

@@ -1,0 +1,32 @@
+"""`newsbot crawl`: crawl a portal (the real one by default) into the store."""
+
+from __future__ import annotations
+
+import argparse
+
+from w3lib.url import is_url
+
+from newsbot.cli import UsageError
+from newsbot.commands.run import add_crawl_options, check_inputs, project_settings, report, run_portal
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("crawl", help="crawl a portal into the store",
+                            description="Crawl a portal (the real one by default) into a SQLite store.")
+    parser.add_argument("--start-url", action="append", default=[], metavar="URL",
+                        help="home page to start from (repeatable; default: the profile's)")
+    add_crawl_options(parser, default_db="newsbot.db")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    bad = [u for u in args.start_url if not is_url(u) or not u.startswith(("http://", "https://"))]
+    if bad:
+        raise UsageError(f"not an http(s) URL: {bad[0]}")
+    check_inputs(args)
+    run_portal(project_settings(args), {
+        "start_url": ",".join(args.start_url) or None,
+        "max_pages": args.max_pages,
+        "discover": args.discover,
+    })
+    return report(args.db)

@@ -1,0 +1,1 @@
+"""Item pipelines in flow order: validate (100) → dedupe (200) → links (300) → store (800)."""

@@ -1,0 +1,41 @@
+"""Writes each article, its related links and (once per distinct ranking) the popular snapshot."""
+
+from __future__ import annotations
+
+from itemadapter import ItemAdapter
+
+from newsbot.extensions.runrecord import RunRecorder
+from newsbot.store.sqlite import ranking_hash
+
+
+class StorePipeline:
+    def __init__(self, recorder: RunRecorder, stats=None):
+        self.recorder = recorder
+        self.stats = stats
+        self.snapshots: dict[str, int] = {}  # ranking hash -> snapshot id, this run only
+
+    @classmethod
+    def from_crawler(cls, crawler) -> StorePipeline:
+        return cls(RunRecorder.of(crawler), crawler.stats)
+
+    def process_item(self, item):
+        adapter = ItemAdapter(item)
+        store = self.recorder.store
+        outcome = store.upsert_article(adapter.asdict(), self.snapshot(adapter))
+        if self.stats:
+            self.stats.inc_value(f"newsbot/store/{outcome}")
+        return item
+
+    def snapshot(self, adapter: ItemAdapter) -> int | None:
+        ranking = adapter.get("popular") or []
+        if not ranking:
+            return None
+        key = ranking_hash(ranking)
+        if key not in self.snapshots:
+            self.snapshots[key] = self.recorder.store.save_popular(adapter["crawled_at"], ranking)
+            if self.stats:
+                self.stats.inc_value("newsbot/store/popular_snapshots")
+        return self.snapshots[key]
+
+    def close_spider(self, spider=None) -> None:
+        self.recorder.store.commit()

@@ -1,0 +1,80 @@
+"""Pure text and URL helpers used by the loader and pipelines; no Scrapy imports."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from urllib.parse import urlsplit, urlunsplit
+
+from w3lib.url import safe_url_string, url_query_cleaner
+
+_SPACE = re.compile(r"\s+")
+_TRAILING_CREDIT = re.compile(r"^(?P<title>.*?)\s*\((?P<credit>[^()]{1,80})\)\s*$", re.S)
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_DATELINE = re.compile(r"^([A-Za-z]{3,4})\.?\s+(\d{1,2})$")
+
+
+def clean_text(text: str | None) -> str:
+    """NFC-normalise, turn every run of whitespace (NBSP included) into one space, and strip."""
+    if not text:
+        return ""
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def split_lead(paragraph: str, lead: re.Pattern[str]) -> tuple[str | None, str | None, str]:
+    """Split "Sep 07 (Japan Times) - text" into ("Sep 07", "Japan Times", "text")."""
+    m = lead.match(paragraph)
+    if not m:
+        return None, None, paragraph
+    credit = clean_text(m.group("credit")) or None
+    return m.group("dateline"), credit, paragraph[m.end():]
+
+
+def split_credit(text: str) -> tuple[str, str | None]:
+    """Split a listing summary "... founder. (NHK)" into its text and its credit."""
+    m = _TRAILING_CREDIT.match(text)
+    if not m or not m.group("title"):
+        return text, None
+    return m.group("title"), clean_text(m.group("credit"))
+
+
+def bare_credit(text: str) -> str | None:
+    """The outlet in a credit printed on its own: "(NHK)" or "NHK" -> "NHK"."""
+    name = clean_text(text).strip("()").strip()
+    return name or None
+
+
+def normalize_source(credit: str | None, aliases: dict[str, str], portal_name: str) -> str:
+    """The outlet's name as stored: aliases folded, the portal's own name when nobody is credited."""
+    name = clean_text(credit)
+    if not name:
+        return portal_name
+    folded = {k.casefold(): v for k, v in aliases.items()}
+    return folded.get(name.casefold(), name)
+
+
+def parse_dateline(dateline: str | None) -> tuple[int, int] | None:
+    """("Sep 07" | "Sep 7" | "Sept. 7") -> (9, 7); None when it is not a month-day dateline."""
+    m = _DATELINE.match(clean_text(dateline))
+    if not m:
+        return None
+    month = _MONTHS.get(m.group(1)[:3].lower())
+    day = int(m.group(2))
+    if month is None or not 1 <= day <= 31:
+        return None
+    return month, day
+
+
+def normalize_url(url: str, tracking_params: list[str]) -> str:
+    """Drop tracking parameters and the fragment, lower-case scheme and host, keep the rest."""
+    url = url_query_cleaner(safe_url_string(url.strip()), tracking_params, remove=True)
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
+
+
+def content_hash(headline: str | None, body: str | None) -> str:
+    """A fingerprint of what the reader sees, insensitive to whitespace and case."""
+    text = clean_text(f"{headline or ''}\n{body or ''}").casefold()
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]

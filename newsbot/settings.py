@@ -1,0 +1,68 @@
+"""Scrapy settings for newsbot: polite defaults for the real portal, one place for every knob.
+
+The fast profile for a replica on loopback lives in ``LOOPBACK_FAST`` and is applied by the
+spider only when every start URL is a loopback address.
+"""
+
+BOT_NAME = "newsbot"
+SPIDER_MODULES = ["newsbot.spiders"]
+NEWSPIDER_MODULE = "newsbot.spiders"
+
+# Polite by default: the real portal is one small site.
+USER_AGENT = "newsbot/0.1 (+https://github.com/newsbot/newsbot; news research crawler)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 3
+# A news page is tens of KB; anything near these sizes is not an article.
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+# Every response yields at most one item, so 100 concurrent item tasks per response buy nothing.
+CONCURRENT_ITEMS = 16
+
+# No control ports: Scrapy 2.19 opens a telnet console and a remote-control server by default.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+
+COOKIES_ENABLED = False
+HTTPCACHE_ENABLED = False
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
+
+ITEM_PIPELINES = {
+    "newsbot.pipelines.validate.ValidatePipeline": 100,
+    "newsbot.pipelines.dedupe.DedupePipeline": 200,
+    "newsbot.pipelines.links.LinksPipeline": 300,
+    "newsbot.pipelines.store.StorePipeline": 800,
+}
+EXTENSIONS = {
+    "newsbot.extensions.runrecord.RunRecorder": 500,
+}
+
+# --- newsbot's own settings -------------------------------------------------------------
+# Where articles go: a SQLite path, or "" for an in-memory store (dedupe within the run only).
+NEWSBOT_DB = ""
+# Which site profile (newsbot/sites/<name>.toml) the portal spider reads.
+NEWSBOT_SITE = "newsonjapan"
+# Articles written per SQLite transaction.
+NEWSBOT_STORE_BATCH = 200
+# Fields an item must carry to be stored.
+NEWSBOT_REQUIRED_FIELDS = ["url", "canonical_url", "headline", "body", "published", "source"]
+# Apply LOOPBACK_FAST when all start URLs are loopback (a replica or a benchmark).
+NEWSBOT_FAST_LOOPBACK = True
+
+# For replicas and benchmarks on 127.0.0.1 only: never for a real site.
+LOOPBACK_FAST = {
+    "CONCURRENT_REQUESTS": 16,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "DOWNLOAD_TIMEOUT": 15,
+    "RETRY_TIMES": 1,
+}

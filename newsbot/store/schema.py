@@ -1,0 +1,72 @@
+"""SQLite schema, as numbered migrations applied in order (PRAGMA user_version is the number)."""
+
+MIGRATIONS: list[str] = [
+    # 1: articles, related links, popular snapshots, failures, crawl runs.
+    """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        spider TEXT NOT NULL,
+        site TEXT,
+        args TEXT,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        finish_reason TEXT,
+        stats TEXT
+    );
+    CREATE TABLE popular_snapshots (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER REFERENCES runs(id),
+        taken_at TEXT NOT NULL,
+        ranking_hash TEXT NOT NULL
+    );
+    CREATE TABLE popular_entries (
+        snapshot_id INTEGER NOT NULL REFERENCES popular_snapshots(id) ON DELETE CASCADE,
+        rank INTEGER NOT NULL,
+        url TEXT NOT NULL,
+        title TEXT,
+        source TEXT,
+        PRIMARY KEY (snapshot_id, rank)
+    );
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        canonical_url TEXT NOT NULL UNIQUE,
+        url TEXT NOT NULL,
+        article_id TEXT,
+        site TEXT,
+        section TEXT,
+        headline TEXT NOT NULL,
+        dateline TEXT,
+        published TEXT,
+        date_evidence TEXT,
+        source TEXT,
+        body TEXT NOT NULL,
+        summary TEXT,
+        content_hash TEXT NOT NULL,
+        popular_snapshot_id INTEGER REFERENCES popular_snapshots(id),
+        crawled_at TEXT,
+        first_run_id INTEGER REFERENCES runs(id),
+        last_run_id INTEGER REFERENCES runs(id)
+    );
+    CREATE INDEX articles_content_hash ON articles(content_hash);
+    CREATE INDEX articles_published ON articles(published);
+    CREATE TABLE related_links (
+        article_pk INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        url TEXT NOT NULL,
+        title TEXT,
+        source TEXT,
+        PRIMARY KEY (article_pk, position)
+    );
+    CREATE INDEX related_links_url ON related_links(url);
+    CREATE TABLE failures (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER REFERENCES runs(id),
+        url TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        status INTEGER,
+        at TEXT NOT NULL
+    );
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,209 @@
+"""ArticleStore over sqlite3: WAL, batched transactions, upserts; knows nothing of Scrapy."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from newsbot.store.base import StoredArticle, StoreError
+from newsbot.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+ARTICLE_COLUMNS = ("canonical_url", "url", "article_id", "site", "section", "headline", "dateline",
+                   "published", "date_evidence", "source", "body", "summary", "content_hash",
+                   "crawled_at")
+
+
+class SqliteStore:
+    """One SQLite file (or ":memory:"); writes accumulate in a transaction committed per batch."""
+
+    def __init__(self, path: str | Path = ":memory:", batch_size: int = 200, readonly: bool = False):
+        self.path = str(path)
+        self.batch_size = batch_size
+        self.run_id: int | None = None
+        self._pending = 0
+        try:
+            if readonly:
+                uri = f"{Path(self.path).resolve().as_uri()}?mode=ro"
+                self.db = sqlite3.connect(uri, uri=True, isolation_level=None)
+                self.db.row_factory = sqlite3.Row
+                self._check_version(self.db.execute("PRAGMA user_version").fetchone()[0])
+                return
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            # The crawl writes from the reactor thread only; commands read from the main thread.
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA busy_timeout=5000")
+            self._migrate()
+        except (sqlite3.Error, OSError) as e:
+            raise StoreError(f"cannot open the store at {self.path}: {e}") from e
+
+    # -- schema ---------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        self._check_version(version, allow_older=True)
+        for number in range(version, SCHEMA_VERSION):
+            self.db.execute("BEGIN IMMEDIATE")
+            for statement in _statements(MIGRATIONS[number]):
+                self.db.execute(statement)
+            self.db.execute(f"PRAGMA user_version = {number + 1}")
+            self.db.execute("COMMIT")
+
+    def _check_version(self, version: int, allow_older: bool = False) -> None:
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path} has schema {version}, newer than this newsbot "
+                             f"({SCHEMA_VERSION}); upgrade newsbot")
+        if version < SCHEMA_VERSION and not allow_older:
+            raise StoreError(f"{self.path} is not a newsbot store, or an older one "
+                             f"(schema {version}); open it once with `newsbot crawl` to upgrade")
+
+    # -- transactions ---------------------------------------------------------------------
+    def _write(self) -> None:
+        """Open the batch transaction on the first write of a batch."""
+        if not self.db.in_transaction:
+            self.db.execute("BEGIN IMMEDIATE")
+
+    def _wrote(self, n: int = 1) -> None:
+        self._pending += n
+        if self._pending >= self.batch_size:
+            self.commit()
+
+    def commit(self) -> None:
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")
+        self._pending = 0
+
+    def close(self) -> None:
+        try:
+            self.commit()
+        finally:
+            self.db.close()
+
+    # -- runs -----------------------------------------------------------------------------
+    def begin_run(self, spider: str, site: str, started_at: str, args: dict) -> int:
+        self._write()
+        cur = self.db.execute(
+            "INSERT INTO runs (spider, site, args, started_at) VALUES (?, ?, ?, ?)",
+            (spider, site, json.dumps(args, sort_keys=True), started_at))
+        self.commit()
+        self.run_id = cur.lastrowid
+        return self.run_id
+
+    def end_run(self, finished_at: str, finish_reason: str, stats: dict) -> None:
+        self._write()
+        self.db.execute(
+            "UPDATE runs SET finished_at = ?, finish_reason = ?, stats = ? WHERE id = ?",
+            (finished_at, finish_reason, json.dumps(stats, sort_keys=True, default=str), self.run_id))
+        self.commit()
+
+    def runs(self, limit: int = 20) -> list[dict]:
+        rows = self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))
+        return [{**dict(r), "stats": json.loads(r["stats"] or "{}"),
+                 "args": json.loads(r["args"] or "{}")} for r in rows]
+
+    # -- articles -------------------------------------------------------------------------
+    def find_article(self, canonical_url: str) -> StoredArticle | None:
+        row = self.db.execute(
+            "SELECT id, canonical_url, content_hash, last_run_id FROM articles WHERE canonical_url = ?",
+            (canonical_url,)).fetchone()
+        return StoredArticle(*row) if row else None
+
+    def find_content(self, content_hash: str) -> str | None:
+        row = self.db.execute("SELECT canonical_url FROM articles WHERE content_hash = ? LIMIT 1",
+                              (content_hash,)).fetchone()
+        return row[0] if row else None
+
+    def upsert_article(self, article: dict, popular_snapshot: int | None) -> str:
+        """Insert or update by canonical URL, related links with it; returns "new" or "updated"."""
+        self._write()
+        existing = self.find_article(article["canonical_url"])
+        values = [article.get(c) for c in ARTICLE_COLUMNS]
+        if existing is None:
+            cur = self.db.execute(
+                f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}, popular_snapshot_id, "
+                f"first_run_id, last_run_id) VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))}, ?, ?, ?)",
+                (*values, popular_snapshot, self.run_id, self.run_id))
+            pk, outcome = cur.lastrowid, "new"
+        else:
+            assignments = ", ".join(f"{c} = ?" for c in ARTICLE_COLUMNS)
+            self.db.execute(
+                f"UPDATE articles SET {assignments}, popular_snapshot_id = ?, last_run_id = ? "
+                "WHERE id = ?", (*values, popular_snapshot, self.run_id, existing.pk))
+            self.db.execute("DELETE FROM related_links WHERE article_pk = ?", (existing.pk,))
+            pk, outcome = existing.pk, "updated"
+        self.db.executemany(
+            "INSERT INTO related_links (article_pk, position, url, title, source) VALUES (?, ?, ?, ?, ?)",
+            [(pk, i, r["url"], r.get("title"), r.get("source"))
+             for i, r in enumerate(article.get("related") or [], 1)])
+        self._wrote()
+        return outcome
+
+    def save_popular(self, taken_at: str, ranking: list[dict]) -> int:
+        self._write()
+        cur = self.db.execute(
+            "INSERT INTO popular_snapshots (run_id, taken_at, ranking_hash) VALUES (?, ?, ?)",
+            (self.run_id, taken_at, ranking_hash(ranking)))
+        self.db.executemany(
+            "INSERT INTO popular_entries (snapshot_id, rank, url, title, source) VALUES (?, ?, ?, ?, ?)",
+            [(cur.lastrowid, e["rank"], e["url"], e.get("title"), e.get("source")) for e in ranking])
+        self._wrote()
+        return cur.lastrowid
+
+    def record_failure(self, url: str, reason: str, status: int | None, at: str) -> None:
+        self._write()
+        self.db.execute("INSERT INTO failures (run_id, url, reason, status, at) VALUES (?, ?, ?, ?, ?)",
+                        (self.run_id, url, reason, status, at))
+        self._wrote()
+
+    def failures(self, run_id: int | None = None) -> list[dict]:
+        if run_id is None:
+            rows = self.db.execute("SELECT * FROM failures ORDER BY id")
+        else:
+            rows = self.db.execute("SELECT * FROM failures WHERE run_id = ? ORDER BY id", (run_id,))
+        return [dict(r) for r in rows]
+
+    # -- reading --------------------------------------------------------------------------
+    def iter_articles(self) -> Iterator[dict]:
+        """Every stored article with its related links and popular ranking, oldest id first."""
+        rankings: dict[int, list[dict]] = {}
+        cursor = self.db.cursor()
+        for row in cursor.execute("SELECT * FROM articles ORDER BY id"):
+            article = {c: row[c] for c in ARTICLE_COLUMNS}
+            article["related"] = [dict(r) for r in self.db.execute(
+                "SELECT url, title, source FROM related_links WHERE article_pk = ? ORDER BY position",
+                (row["id"],))]
+            snapshot = row["popular_snapshot_id"]
+            if snapshot is not None and snapshot not in rankings:
+                rankings[snapshot] = [dict(r) for r in self.db.execute(
+                    "SELECT rank, url, title, source FROM popular_entries WHERE snapshot_id = ? "
+                    "ORDER BY rank", (snapshot,))]
+            article["popular"] = rankings.get(snapshot, [])
+            yield article
+
+    def counts(self) -> dict[str, int]:
+        one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
+        return {
+            "articles": one("SELECT COUNT(*) FROM articles"),
+            "sections": one("SELECT COUNT(DISTINCT section) FROM articles"),
+            "sources": one("SELECT COUNT(DISTINCT source) FROM articles"),
+            "related_links": one("SELECT COUNT(*) FROM related_links"),
+            "popular_snapshots": one("SELECT COUNT(*) FROM popular_snapshots"),
+            "popular_entries": one("SELECT COUNT(*) FROM popular_entries"),
+            "failures": one("SELECT COUNT(*) FROM failures"),
+        }
+
+
+def ranking_hash(ranking: list[dict]) -> str:
+    """Identity of a ranking: the same stories at the same ranks."""
+    key = json.dumps([(e["rank"], e["url"]) for e in ranking])
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]

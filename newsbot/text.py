@@ -1,0 +1,62 @@
+"""Turn an HTML element into clean paragraphs: the body reader shared by every layout."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from newsbot.processors import clean_text
+
+# Elements that end a paragraph in every layout we read.
+BLOCK_TAGS = frozenset({
+    "p", "div", "section", "article", "blockquote", "li", "ul", "ol", "dl", "dt", "dd",
+    "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th", "figure", "figcaption",
+    "pre", "header", "footer", "aside", "nav", "hr",
+})
+# Never text, whatever a profile says.
+ALWAYS_DROP = frozenset({"script", "style", "noscript", "template", "iframe", "object", "svg"})
+_BR = object()
+
+
+def paragraphs(root: etree._Element, drop: set[etree._Element] | frozenset = frozenset()) -> list[str]:
+    """Paragraphs of ``root``'s text, split at block elements and at double <br>.
+
+    Elements in ``drop`` (ads, share buttons) and script-like elements are skipped with their
+    content; the text that follows them is kept.
+    """
+    out: list[str] = []
+    parts: list[object] = []
+
+    def flush() -> None:
+        text = clean_text("".join(" " if p is _BR else p for p in parts))  # type: ignore[misc]
+        parts.clear()
+        if text:
+            out.append(text)
+
+    def walk(el: etree._Element) -> None:
+        tag = el.tag if isinstance(el.tag, str) else None
+        if tag is None or tag in ALWAYS_DROP or el in drop:
+            if tag in BLOCK_TAGS:  # a dropped ad box still separates the text around it
+                flush()
+            return
+        if tag == "br":
+            last = next((p for p in reversed(parts) if p is _BR or p.strip()), None)  # type: ignore[union-attr]
+            if last is _BR:
+                flush()
+            else:
+                parts.append(_BR)
+            return
+        block = tag in BLOCK_TAGS
+        if block:
+            flush()
+        if el.text:
+            parts.append(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+        if block:
+            flush()
+
+    walk(root)
+    flush()
+    return out
