@@ -1,0 +1,101 @@
+import sqlite3
+
+import pytest
+
+from newsbot.store import SqliteStore, StoreError, open_store
+from newsbot.store.schema import SCHEMA_VERSION
+
+
+def article(url="http://h/article/1.php", body="Body.", **extra):
+    return {"canonical_url": url, "url": url, "headline": "Headline", "body": body,
+            "content_hash": f"hash-{body}", "published": "2026-01-05", "source": "NHK",
+            "related": [{"url": "http://h/article/2.php", "title": "Two", "source": None}], **extra}
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = SqliteStore(tmp_path / "news.db", batch_size=2)
+    s.begin_run("portal", "newsonjapan", "2026-01-12T09:00:00+00:00", {"max_pages": 2})
+    yield s
+    s.close()
+
+
+def test_schema_is_created_versioned_and_in_wal_mode(tmp_path):
+    SqliteStore(tmp_path / "a.db").close()
+    db = sqlite3.connect(tmp_path / "a.db")
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"articles", "related_links", "popular_snapshots", "popular_entries", "failures",
+            "runs"} <= tables
+
+
+def test_a_newer_schema_is_refused(tmp_path):
+    db = sqlite3.connect(tmp_path / "new.db")
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.close()
+    with pytest.raises(StoreError, match="newer than this newsbot"):
+        SqliteStore(tmp_path / "new.db")
+
+
+def test_readonly_refuses_a_file_that_is_not_a_store(tmp_path):
+    (tmp_path / "x.db").write_bytes(b"")
+    with pytest.raises(StoreError, match="not a newsbot store"):
+        SqliteStore(tmp_path / "x.db", readonly=True)
+
+
+def test_unwritable_path_is_a_store_error():
+    with pytest.raises(StoreError, match="cannot open the store"):
+        open_store("/proc/newsbot/x.db")
+
+
+def test_other_schemes_are_refused_clearly():
+    with pytest.raises(StoreError, match="no store for mysql"):
+        open_store("mysql://localhost/db")
+
+
+def test_upsert_inserts_then_updates_in_place_and_replaces_related(store):
+    assert store.upsert_article(article(), None) == "new"
+    changed = article(body="Changed.", related=[])
+    assert store.upsert_article(changed, None) == "updated"
+    store.commit()
+    [stored] = list(store.iter_articles())
+    assert stored["body"] == "Changed." and stored["related"] == []
+    assert store.find_article("http://h/article/1.php").content_hash == "hash-Changed."
+    assert store.find_content("hash-Changed.") == "http://h/article/1.php"
+
+
+def test_popular_snapshot_is_exported_with_each_article(store):
+    ranking = [{"rank": 1, "url": "http://h/article/9.php", "title": "Nine", "source": "NHK"},
+               {"rank": 2, "url": "http://h/article/8.php", "title": "Eight", "source": None}]
+    snapshot = store.save_popular("2026-01-12T09:00:00+00:00", ranking)
+    store.upsert_article(article(), snapshot)
+    store.upsert_article(article(url="http://h/article/3.php", body="Three."), snapshot)
+    exported = list(store.iter_articles())
+    assert [a["popular"] for a in exported] == [ranking, ranking]
+    assert store.counts()["popular_entries"] == 2
+
+
+def test_runs_and_failures_are_recorded(store):
+    store.record_failure("http://h/article/404.php", "HTTP 404", 404, "2026-01-12T09:00:01+00:00")
+    store.end_run("2026-01-12T09:01:00+00:00", "finished", {"item_scraped_count": 3})
+    [run] = store.runs()
+    assert run["finish_reason"] == "finished" and run["stats"] == {"item_scraped_count": 3}
+    assert run["args"] == {"max_pages": 2}
+    [failure] = store.failures(run["id"])
+    assert (failure["url"], failure["reason"], failure["status"]) == (
+        "http://h/article/404.php", "HTTP 404", 404)
+
+
+def test_text_full_of_sql_is_stored_verbatim(store):
+    nasty = "Robert'); DROP TABLE articles;-- \"quoted\" ; 1=1"
+    store.upsert_article(article(body=nasty, headline=nasty), None)
+    [stored] = list(store.iter_articles())
+    assert stored["body"] == nasty and stored["headline"] == nasty
+
+
+def test_batches_commit_so_a_second_connection_sees_them(tmp_path, store):
+    store.upsert_article(article(), None)
+    store.upsert_article(article(url="http://h/article/3.php", body="Three."), None)  # batch of 2
+    other = sqlite3.connect(tmp_path / "news.db")
+    assert other.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 2

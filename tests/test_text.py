@@ -1,0 +1,31 @@
+from parsel import Selector
+
+from newsbot.text import paragraphs
+
+
+def body(html: str, drop_css: str | None = None) -> list[str]:
+    root = Selector(text=f"<div id='b'>{html}</div>").css("#b")[0]
+    drop = {m.root for m in root.css(drop_css)} if drop_css else set()
+    return paragraphs(root.root, drop)
+
+
+def test_paragraph_elements_are_paragraphs():
+    assert body("<p>One.</p><p>Two <b>bold</b>.</p>") == ["One.", "Two bold."]
+
+
+def test_double_br_separates_paragraphs_and_single_br_does_not():
+    assert body("One<br><br>Two<br>still two<br> <br>Three") == ["One", "Two still two", "Three"]
+
+
+def test_scripts_and_dropped_blocks_vanish_but_split_the_text():
+    html = "<p>One.</p><div class='ad'>ADVERTISEMENT<ins></ins></div><script>x()</script><p>Two.</p>"
+    assert body(html, ".ad") == ["One.", "Two."]
+    assert body("before<div class='ad'>AD</div>after", ".ad") == ["before", "after"]
+
+
+def test_entities_and_non_ascii_survive():
+    assert body("<p>&ldquo;Ōtani&rdquo; &amp; 大谷翔平&nbsp;!</p>") == ["“Ōtani” & 大谷翔平 !"]
+
+
+def test_empty_container():
+    assert body("  <!-- comment -->  ") == []
