@@ -3,7 +3,7 @@ import sqlite3
 import pytest
 
 from newsbot.store import SqliteStore, StoreError, open_store
-from newsbot.store.schema import SCHEMA_VERSION
+from newsbot.store.schema import MIGRATION_NAMES
 
 
 def article(url="http://h/article/1.php", body="Body.", **extra):
@@ -23,19 +23,30 @@ def store(tmp_path):
 def test_schema_is_created_versioned_and_in_wal_mode(tmp_path):
     SqliteStore(tmp_path / "a.db").close()
     db = sqlite3.connect(tmp_path / "a.db")
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    applied = [r[0] for r in db.execute("SELECT name FROM schema_migrations ORDER BY rowid")]
+    assert applied == MIGRATION_NAMES
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATION_NAMES)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"articles", "related_links", "popular_snapshots", "popular_entries", "failures",
             "runs"} <= tables
 
 
-def test_a_newer_schema_is_refused(tmp_path):
+def test_a_store_from_a_newer_newsbot_is_refused_untouched(tmp_path):
+    SqliteStore(tmp_path / "new.db").close()
     db = sqlite3.connect(tmp_path / "new.db")
-    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.execute("INSERT INTO schema_migrations (name) VALUES ('9999_from_the_future')")
+    db.commit()
     db.close()
-    with pytest.raises(StoreError, match="newer than this newsbot"):
+    with pytest.raises(StoreError, match="does not know .*9999_from_the_future"):
         SqliteStore(tmp_path / "new.db")
+
+
+def test_reopening_applies_nothing_twice(tmp_path):
+    SqliteStore(tmp_path / "a.db").close()
+    SqliteStore(tmp_path / "a.db").close()
+    db = sqlite3.connect(tmp_path / "a.db")
+    assert db.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] == len(MIGRATION_NAMES)
 
 
 def test_readonly_refuses_a_file_that_is_not_a_store(tmp_path):

@@ -1,8 +1,11 @@
-"""SQLite schema, as numbered migrations applied in order (PRAGMA user_version is the number)."""
+"""SQLite schema as named migrations, applied in list order and recorded in schema_migrations.
 
-MIGRATIONS: list[str] = [
-    # 1: articles, related links, popular snapshots, failures, crawl runs.
-    """
+Names (not positions) identify migrations, so branches that each add one merge by appending.
+A store that has applied a migration this code does not know is newer than this code: refused.
+"""
+
+MIGRATIONS: list[tuple[str, str]] = [
+    ("0001_articles_links_popular_runs", """
     CREATE TABLE runs (
         id INTEGER PRIMARY KEY,
         spider TEXT NOT NULL,
@@ -65,8 +68,13 @@ MIGRATIONS: list[str] = [
         reason TEXT NOT NULL,
         status INTEGER,
         at TEXT NOT NULL
-    );
-    """,
+    )
+    """),
 ]
 
-SCHEMA_VERSION = len(MIGRATIONS)
+MIGRATION_NAMES = [name for name, _ in MIGRATIONS]
+
+
+def statements(script: str) -> list[str]:
+    """A migration's statements (none of ours contains a semicolon inside a literal)."""
+    return [s.strip() for s in script.split(";") if s.strip()]

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from newsbot.store.base import StoredArticle, StoreError
-from newsbot.store.schema import MIGRATIONS, SCHEMA_VERSION
+from newsbot.store.schema import MIGRATION_NAMES, MIGRATIONS, statements
 
 ARTICLE_COLUMNS = ("canonical_url", "url", "article_id", "site", "section", "headline", "dateline",
                    "published", "date_evidence", "source", "body", "summary", "content_hash",
@@ -29,7 +29,7 @@ class SqliteStore:
                 uri = f"{Path(self.path).resolve().as_uri()}?mode=ro"
                 self.db = sqlite3.connect(uri, uri=True, isolation_level=None)
                 self.db.row_factory = sqlite3.Row
-                self._check_version(self.db.execute("PRAGMA user_version").fetchone()[0])
+                self._check_schema(self._applied(), readonly=True)
                 return
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -45,23 +45,36 @@ class SqliteStore:
             raise StoreError(f"cannot open the store at {self.path}: {e}") from e
 
     # -- schema ---------------------------------------------------------------------------
-    def _migrate(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        self._check_version(version, allow_older=True)
-        for number in range(version, SCHEMA_VERSION):
-            self.db.execute("BEGIN IMMEDIATE")
-            for statement in _statements(MIGRATIONS[number]):
-                self.db.execute(statement)
-            self.db.execute(f"PRAGMA user_version = {number + 1}")
-            self.db.execute("COMMIT")
+    def _applied(self) -> list[str]:
+        try:
+            return [r[0] for r in self.db.execute("SELECT name FROM schema_migrations ORDER BY rowid")]
+        except sqlite3.OperationalError:  # no such table: an empty file, or not a newsbot store
+            return []
 
-    def _check_version(self, version: int, allow_older: bool = False) -> None:
-        if version > SCHEMA_VERSION:
-            raise StoreError(f"{self.path} has schema {version}, newer than this newsbot "
-                             f"({SCHEMA_VERSION}); upgrade newsbot")
-        if version < SCHEMA_VERSION and not allow_older:
-            raise StoreError(f"{self.path} is not a newsbot store, or an older one "
-                             f"(schema {version}); open it once with `newsbot crawl` to upgrade")
+    def _check_schema(self, applied: list[str], readonly: bool = False) -> None:
+        unknown = [name for name in applied if name not in MIGRATION_NAMES]
+        if unknown:
+            raise StoreError(f"{self.path} has schema migrations this newsbot does not know "
+                             f"({', '.join(unknown)}); upgrade newsbot")
+        if readonly and len(applied) < len(MIGRATIONS):
+            raise StoreError(f"{self.path} is not a newsbot store, or an older one; "
+                             "open it once with `newsbot crawl` to upgrade it")
+
+    def _migrate(self) -> None:
+        self.db.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                        "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)")
+        applied = self._applied()
+        self._check_schema(applied)
+        for name, script in MIGRATIONS:
+            if name in applied:
+                continue
+            self.db.execute("BEGIN IMMEDIATE")  # executescript would commit halfway; one by one
+            for statement in statements(script):
+                self.db.execute(statement)
+            self.db.execute("INSERT INTO schema_migrations (name) VALUES (?)", (name,))
+            self.db.execute(f"PRAGMA user_version = {len(applied) + 1}")
+            applied.append(name)
+            self.db.execute("COMMIT")
 
     # -- transactions ---------------------------------------------------------------------
     def _write(self) -> None:
@@ -204,6 +217,3 @@ def ranking_hash(ranking: list[dict]) -> str:
     key = json.dumps([(e["rank"], e["url"]) for e in ranking])
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
-
-def _statements(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";") if s.strip()]
