@@ -43,7 +43,7 @@ PARA_TAGS = frozenset({"p", "pre", "blockquote", "li", "dt", "dd", "h2", "h3", "
 
 # Class/id word starts that mark boxes of other content (comments, teasers, ads): boilerplate
 # even next to "article"/"content" ("post-comments", "related-articles").
-_STRONG_NEG = ("comment", "disqus", "related", "recommend", "outbrain", "taboola", "sponsor",
+_STRONG_NEG = ("footer", "comment", "disqus", "related", "recommend", "outbrain", "taboola", "sponsor",
                "advert", "promo", "trending", "popular")
 # Class/id word starts of page furniture; boilerplate unless an article word is there too
 # ("l-sidebar-fixed l-article-body" is a layout wrapper of the article itself).
@@ -219,15 +219,17 @@ def _value(b: Block) -> float:
         return -float(b.size)
     if b.tag in HEADINGS:
         return 0.0
-    if b.size < 30:
-        return -5.0
-    return b.size * (1.0 - ld)
+    if _is_prose(b):
+        return b.size * (1.0 - ld)
+    return -max(10.0, b.size * 0.5)
 
 
 def _seed_votes(b: Block) -> float:
     if b.size < 25 or b.link_density > 0.5:
         return 0.0
-    return 1.0 + len(_COMMAS.findall(b.text)) + min(b.size // 100, 3)
+    votes = 1.0 + len(_COMMAS.findall(b.text)) + min(b.size // 100, 3)
+    # List items are teasers and menus more often than article paragraphs.
+    return votes / 2 if b.tag in ("li", "dt", "dd") else votes
 
 
 def locate(blocks: list[Block], body: etree._Element) -> tuple[int, int] | None:
@@ -269,11 +271,16 @@ def locate(blocks: list[Block], body: etree._Element) -> tuple[int, int] | None:
     seed = max(votes, key=lambda e: votes[e] * (1.0 - links.get(e, 0) / max(1, chars.get(e, 1))))
     best, best_worth = seed, worth.get(seed, 0.0)
     el = seed
-    while el is not body and el is not None:
-        el = el.getparent()
-        if el is None:
+    # Climb while the parent is worth at least as much: it adds article parts (a story split
+    # into several columns) rather than a sidebar or a footer.
+    while el is not body:
+        parent = el.getparent()
+        if parent is None:
             break
-        w = worth.get(el, 0.0)
+        w = worth.get(parent, 0.0)
+        if w < worth.get(el, 0.0):
+            break
+        el = parent
         if w > best_worth:
             best, best_worth = el, w
     first, last = span[best]
