@@ -26,7 +26,7 @@ from lxml import etree
 DROP_TAGS = frozenset({
     "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math",
     "canvas", "button", "input", "select", "textarea", "option", "nav", "aside", "footer",
-    "dialog", "link", "meta", "video", "audio", "map", "head",
+    "dialog", "link", "meta", "video", "audio", "map", "head", "figcaption",
 })
 # Elements that end a run of text.
 BLOCK_TAGS = frozenset({
@@ -48,7 +48,7 @@ _STRONG_NEG = ("footer", "comment", "disqus", "related", "recommend", "outbrain"
 # Class/id word starts of page furniture; boilerplate unless an article word is there too
 # ("l-sidebar-fixed l-article-body" is a layout wrapper of the article itself).
 _LAYOUT_NEG = ("share", "sharing", "social", "newsletter", "subscri", "cookie", "consent",
-               "breadcrumb", "sidebar", "popup", "modal", "paywall", "signup", "follow", "jump")
+               "breadcrumb", "sidebar", "popup", "modal", "signup", "follow", "jump")
 # Words that mark boilerplate unless the attribute also says article/content.
 _WEAK_NEG_WORDS = frozenset({
     "ad", "ads", "adv", "banner", "menu", "nav", "navbar", "navigation", "footer", "header",
@@ -148,6 +148,9 @@ def clean(body: etree._Element) -> None:
             if el.find(".//h1") is not None or el.find(".//article") is not None:
                 continue
             if len(el.text_content()) > (0.5 if kind == 1 else 0.25) * total:
+                continue
+            # An embedded post (tweet, Instagram) is quoted article content, not a share bar.
+            if kind == 1 and el.find(".//blockquote") is not None:
                 continue
             doomed.append(el)
     for el in doomed:
