@@ -303,7 +303,8 @@ def trim(blocks: list[Block]) -> list[Block]:
         return []
     out = []
     for b in blocks[prose[0]:prose[-1] + 1]:
-        if b.link_density > 0.5:
+        # Inside the article a linked sentence is still text; a short link line is a teaser.
+        if b.link_density > 0.7 or (b.link_density > 0.5 and b.size < 80):
             continue
         if b.tag == "h1":
             continue
