@@ -36,6 +36,8 @@ BLOCK_TAGS = frozenset({
     "summary", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "ul", "caption", "body",
     "html", "legend", "br",
 })
+# How much more a parent box must be worth than the best box so far to be taken instead.
+GROW = 1.15
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Blocks whose holder is their parent (a paragraph belongs to the container around it).
 PARA_TAGS = frozenset({"p", "pre", "blockquote", "li", "dt", "dd", "h2", "h3", "h4", "h5", "h6",
@@ -284,7 +286,9 @@ def locate(blocks: list[Block], body: etree._Element) -> tuple[int, int] | None:
         if w < worth.get(el, 0.0):
             break
         el = parent
-        if w > best_worth:
+        # Take the wider box only when it adds a real part of the article (a sixth more),
+        # not an author bio or a cookie notice next to it.
+        if w > best_worth * GROW:
             best, best_worth = el, w
     first, last = span[best]
     return first, last
