@@ -38,6 +38,7 @@ BLOCK_TAGS = frozenset({
 })
 # How much more a parent box must be worth than the best box so far to be taken instead.
 GROW = 1.15
+SHORT_LINE = 60
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Blocks whose holder is their parent (a paragraph belongs to the container around it).
 PARA_TAGS = frozenset({"p", "pre", "blockquote", "li", "dt", "dd", "h2", "h3", "h4", "h5", "h6",
@@ -311,6 +312,11 @@ def trim(blocks: list[Block]) -> list[Block]:
         if b.link_density > 0.7 or (b.link_density > 0.5 and b.size < 80):
             continue
         if b.tag == "h1":
+            continue
+        # A short line outside any paragraph-like element ("Share", "Advert", a date) is page
+        # furniture that sits between paragraphs.
+        if (b.tag not in PARA_TAGS and b.tag not in HEADINGS and b.tag not in ("p", "td", "th")
+                and b.size < SHORT_LINE and not _SENT_END.search(b.text)):
             continue
         out.append(b)
     return out
