@@ -25,6 +25,15 @@ class GenericArticle:
     extracted_by: dict[str, str] = field(default_factory=dict)
 
 
+def _prose_share(text: str) -> tuple[int, float]:
+    """(characters in sentence-like lines, their share of the text): a list of headlines or
+    menu entries has none, an article has most of its text in them."""
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    total = sum(len(ln) for ln in lines)
+    prose = sum(len(ln) for ln in lines if len(ln) >= 80 or (len(ln) >= 40 and ln[-1] in ".!?。！？\"”"))
+    return prose, prose / total if total else 0.0
+
+
 def _second_opinion(html: str | bytes) -> str:
     """trafilatura's body, for pages where our own finder comes back (nearly) empty."""
     try:
@@ -63,7 +72,8 @@ def _extract(html: str | bytes, url: str | None) -> GenericArticle:
     source = "text:newsbot"
     if len(body) < SHORT_BODY:
         other = _second_opinion(html)
-        if len(other) > max(len(body), 0) and len(other) >= 2 * len(body):
+        prose, share = _prose_share(other)
+        if len(other) >= 2 * len(body) and prose >= 200 and share >= 0.5:
             body, source = other, "text:trafilatura"
         ld_body = fields.get("body")
         if isinstance(ld_body, str) and len(ld_body) > max(len(body), SHORT_BODY):
