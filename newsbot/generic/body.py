@@ -39,6 +39,8 @@ BLOCK_TAGS = frozenset({
 # How much more a parent box must be worth than the best box so far to be taken instead.
 GROW = 1.15
 SHORT_LINE = 60
+# Plain lines after the last paragraph needed to count as the end of the story.
+TAIL_LINES = 3
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Blocks whose holder is their parent (a paragraph belongs to the container around it).
 PARA_TAGS = frozenset({"p", "pre", "blockquote", "li", "dt", "dd", "h2", "h3", "h4", "h5", "h6",
@@ -296,7 +298,10 @@ def locate(blocks: list[Block], body: etree._Element) -> tuple[int, int] | None:
 
 
 def _is_prose(b: Block) -> bool:
-    if b.tag in HEADINGS or b.link_density > 0.3:
+    if b.tag in HEADINGS:
+        return False
+    # A long paragraph stays prose with a few linked phrases; a short one must be mostly plain.
+    if b.link_density > (0.5 if b.size >= 150 else 0.3):
         return False
     return b.size >= 60 or (b.size >= 30 and bool(_SENT_END.search(b.text)))
 
@@ -306,8 +311,17 @@ def trim(blocks: list[Block]) -> list[Block]:
     prose = [i for i, b in enumerate(blocks) if _is_prose(b)]
     if not prose:
         return []
+    end = prose[-1] + 1
+    # A story may end in a run of short plain lines (a tour schedule, a box score): take the run
+    # when it is several lines long; a single trailing line is a credit or an "updated at".
+    run = end
+    while (run < len(blocks) and blocks[run].link_density <= 0.3
+           and (blocks[run].tag in PARA_TAGS or blocks[run].tag in ("p", "td", "th", "tr"))):
+        run += 1
+    if run - end >= TAIL_LINES:
+        end = run
     out = []
-    for b in blocks[prose[0]:prose[-1] + 1]:
+    for b in blocks[prose[0]:end]:
         # Inside the article a linked sentence is still text; a short link line is a teaser.
         if b.link_density > 0.7 or (b.link_density > 0.5 and b.size < 80):
             continue
