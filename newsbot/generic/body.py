@@ -306,22 +306,31 @@ def _is_prose(b: Block) -> bool:
     return b.size >= 60 or (b.size >= 30 and bool(_SENT_END.search(b.text)))
 
 
+def _plain_line(b: Block) -> bool:
+    return b.link_density <= 0.3 and (b.tag in PARA_TAGS or b.tag in ("p", "td", "th"))
+
+
 def trim(blocks: list[Block]) -> list[Block]:
     """The article's blocks: from the first to the last prose block, link lists dropped."""
     prose = [i for i, b in enumerate(blocks) if _is_prose(b)]
     if not prose:
         return []
-    end = prose[-1] + 1
-    # A story may end in a run of short plain lines (a tour schedule, a box score): take the run
-    # when it is several lines long; a single trailing line is a credit or an "updated at".
+    # A story may end (or open) with a run of short plain lines - a tour schedule, a box score,
+    # a calendar: take the run when it is several lines long; one or two lines next to the text
+    # are a credit, a byline or an "updated at".
+    start, end = prose[0], prose[-1] + 1
     run = end
-    while (run < len(blocks) and blocks[run].link_density <= 0.3
-           and (blocks[run].tag in PARA_TAGS or blocks[run].tag in ("p", "td", "th", "tr"))):
+    while run < len(blocks) and _plain_line(blocks[run]):
         run += 1
     if run - end >= TAIL_LINES:
         end = run
+    run = start
+    while run > 0 and _plain_line(blocks[run - 1]):
+        run -= 1
+    if start - run >= TAIL_LINES:
+        start = run
     out = []
-    for b in blocks[prose[0]:end]:
+    for b in blocks[start:end]:
         # Inside the article a linked sentence is still text; a short link line is a teaser.
         if b.link_density > 0.7 or (b.link_density > 0.5 and b.size < 80):
             continue
