@@ -7,10 +7,12 @@ The method, in four steps (docs/extraction.md tells why each is there):
 2. linearise: cut the page into text blocks, one per run of inline text inside a block element,
    each knowing its length, how much of it is link text, and which element holds it;
 3. locate: a seed container is chosen by paragraph scoring (each prose block votes for the
-   element holding it and, half as much, for that element's parent); the seed then grows to the
-   ancestor whose blocks are worth most, prose counting for and link lists and crumbs against;
-4. trim: inside the chosen container the text runs from its first to its last prose block, with
-   link-heavy blocks dropped in between.
+   element holding it and, half as much, for that element's parent); the seed then climbs its
+   ancestors while each is worth at least as much as its child (prose counts for, link lists and
+   short crumbs against), and the widest one that adds a sixth more worth is taken;
+4. trim: inside the chosen container the text runs from its first to its last prose block
+   (widened over a run of three or more plain lines: schedules, box scores), with link lines and
+   short furniture outside paragraph elements dropped in between.
 
 Pure functions; nothing here keeps state between calls.
 """
