@@ -226,3 +226,17 @@ def test_cli_runs_as_module(tmp_path):
                           env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["headline"] == "Night market opens on the river bank"
+
+
+def test_author_from_byline_markup_when_no_metadata_names_one():
+    story = "<p>" + "The council met on Monday to agree the new budget for the coming year. " * 4 + "</p>"
+    html = ('<html><body><article><h1>Budget agreed</h1>'
+            '<div class="story-byline">By Ken Ito and Sara Lee, November 2, 2022</div>'
+            + story + '<form class="comment-form"><label class="comment-author">Name (required)</label></form>'
+            '</article></body></html>')
+    art = extract_article(html)
+    assert art.author == "Ken Ito and Sara Lee"
+    assert art.extracted_by["author"] == "html"
+    assert "Ken Ito" not in art.body
+    html = '<html><body><span rel="author">Posted by Mia Sato</span>' + story + '</body></html>'
+    assert extract_article(html).author == "Mia Sato"

@@ -215,6 +215,48 @@ def read_time(root: etree._Element) -> str | None:
     return first
 
 
+_BY_PREFIX = re.compile(r"^(?:(?:posted|written|words|story|text)\s+)?by[:\s]+", re.I)
+# Where a byline's names end: a date, a time, "Published ...".
+_BYLINE_END = re.compile(r"\s(?:published|updated|posted|on)\s|\d|\s[|•·]\s|(?<=[a-z])(?=(?:January|February|March|"
+                         r"April|May|June|July|August|September|October|November|December|Monday|"
+                         r"Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Associated)\b)", re.I)
+_TRAILING_DATE_WORDS = re.compile(
+    r"(?:[\s,]+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|"
+    r"june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday)\.?)+$", re.I)
+_BYLINE_WORDS = re.compile(r"(?:^|[^a-z])(?:byline|author)(?:$|[^a-z])", re.I)
+
+
+def _byline_text(el: etree._Element) -> str | None:
+    """The name(s) in a byline element: text nodes spaced, "By" dropped, dates cut off."""
+    text = _clean(" ".join(el.itertext()))
+    if not text:
+        return None
+    text = _BY_PREFIX.sub("", text)
+    text = _BYLINE_END.split(text, 1)[0].strip(" ,|-–—·")
+    text = _TRAILING_DATE_WORDS.sub("", text).strip(" ,|-–—·")
+    return text if 3 <= len(text) <= 80 else None
+
+
+def _author_from_page(root: etree._Element) -> str | None:
+    """A byline in the markup: rel=author, itemprop=author, or a short byline/author box
+    (not one in a comment form)."""
+    candidates = list(root.iterfind(".//body//*[@rel='author']"))
+    for el in root.iterfind(".//body//*[@itemprop='author']"):
+        name = el.find(".//*[@itemprop='name']")
+        candidates.append(name if name is not None else el)
+    candidates += [el for el in root.iterfind(".//body//*[@class]")
+                   if el.tag not in ("body", "article", "main", "section", "form")
+                   and _BYLINE_WORDS.search(el.get("class") or "")]
+    for el in candidates:
+        if any(a.tag == "form" or "comment" in (a.get("class") or "").lower() for a in el.iterancestors()):
+            continue
+        text = _byline_text(el)
+        if text:
+            return text
+    return None
+
+
 def _headline_from_page(root: etree._Element) -> str | None:
     for h1 in root.iter("h1"):
         text = _clean(h1.text_content())
@@ -260,6 +302,8 @@ def read_metadata(root: etree._Element, url: str | None = None,
         put("published", read_time(root), "time")
     if "headline" not in fields:
         put("headline", _headline_from_page(root), "html")
+    if "author" not in fields:
+        put("author", _author_from_page(root), "html")
     if "published" not in fields and date_fallback:
         import copy
         put("published", _htmldate(copy.deepcopy(root), url), "htmldate")
