@@ -43,6 +43,8 @@ GROW = 1.15
 SHORT_LINE = 60
 # Plain lines after the last paragraph needed to count as the end of the story.
 TAIL_LINES = 3
+# A paragraph this long is story text wherever it sits; shorter sentences need a neighbour.
+FULL_PARA = 80
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Blocks whose holder is their parent (a paragraph belongs to the container around it).
 PARA_TAGS = frozenset({"p", "pre", "blockquote", "li", "dt", "dd", "h2", "h3", "h4", "h5", "h6",
@@ -317,6 +319,19 @@ def trim(blocks: list[Block]) -> list[Block]:
     prose = [i for i, b in enumerate(blocks) if _is_prose(b)]
     if not prose:
         return []
+    # Short sentences past a link line at either end are teaser cards, not the story: the
+    # ends are the outermost full paragraphs, widened over short prose only up to a link line.
+    full = [i for i in prose if blocks[i].size >= FULL_PARA]
+    if full:
+        lo, hi = full[0], full[-1]
+        while lo > prose[0] and blocks[lo - 1].link_density <= 0.5:
+            lo -= 1
+        while hi < prose[-1] and blocks[hi + 1].link_density <= 0.5:
+            hi += 1
+        kept = [i for i in prose if lo <= i <= hi]
+        # ... when what is cut is a small part; otherwise the story is made of short lines.
+        if sum(blocks[i].size for i in prose if not lo <= i <= hi) < 0.25 * sum(blocks[i].size for i in kept):
+            prose = kept
     # A story may end (or open) with a run of short plain lines - a tour schedule, a box score,
     # a calendar: take the run when it is several lines long; one or two lines next to the text
     # are a credit, a byline or an "updated at".
