@@ -11,7 +11,7 @@ The method, in four steps (docs/extraction.md tells why each is there):
    ancestors while each is worth at least as much as its child (prose counts for, link lists and
    short crumbs against), and the widest one that adds a sixth more worth is taken;
 4. trim: inside the chosen container the text runs from its first to its last prose block
-   (widened over a run of three or more plain lines: schedules, box scores), with link lines and
+   (short sentences beyond a link line at the ends are teaser cards; widened over a run of three or more plain lines: schedules, box scores), with link lines and
    short furniture outside paragraph elements dropped in between.
 
 Pure functions; nothing here keeps state between calls.
