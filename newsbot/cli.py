@@ -8,8 +8,7 @@ import sys
 
 from newsbot import __version__
 
-COMMANDS = ["serve", "demo", "crawl", "export"]
-OPTIONAL_COMMANDS = ["extract"]  # present once their modules land
+COMMANDS = ["serve", "demo", "crawl", "export", "extract"]
 
 
 class UsageError(Exception):
@@ -20,14 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsbot", description=__doc__)
     parser.add_argument("--version", action="version", version=f"newsbot {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMANDS + OPTIONAL_COMMANDS:
-        try:
-            module = importlib.import_module(f"newsbot.commands.{name}")
-        except ModuleNotFoundError as e:
-            if name in OPTIONAL_COMMANDS and e.name == f"newsbot.commands.{name}":
-                continue
-            raise
-        module.register(sub)
+    for name in COMMANDS:
+        importlib.import_module(f"newsbot.commands.{name}").register(sub)
     return parser
 
 
