@@ -81,7 +81,8 @@ def test_home_has_nav_top_stories_and_popular(server):
 
 def test_every_response_is_dated_at_the_snapshot(server, config):
     assert config["snapshot"] == "2026-01-12T09:00:00Z"
-    for target in ("/", "/article/119870.php", "/no/such/page.php", "/html/newsdesk/article/119870.php"):
+    targets = ("/", "/article/119870.php", "/no/such/page.php", "/html/newsdesk/article/119870.php")
+    for target in targets:
         assert fetch(server, target)[1]["Date"] == SNAPSHOT_DATE
 
 
@@ -100,7 +101,9 @@ def test_old_address_redirects_permanently(server):
 
 
 def test_missing_pages_are_small_html_404s(server):
-    for target in ("/article/166599.php", "/nope.php", "/_site.json", "/html/newsdesk/Society_News/rss/"):
+    targets = ("/article/166599.php", "/nope.php", "/_site.json",
+               "/html/newsdesk/Society_News/rss/")
+    for target in targets:
         status, headers, body = fetch(server, target)
         assert status == 404, target
         assert headers["Content-Type"].startswith("text/html") and b"Page not found" in body
@@ -143,14 +146,16 @@ def test_seed_page_matches_the_seed(server, truth):
         for para in next(a for a in truth["article"] if a["id"] == 119870)["body"]:
             assert para in seed.read_text("utf-8")
     more = text[text.index("MORE Society NEWS"):text.index('<div id="sidebar">')]
-    assert re.findall(r'href="/article/(\d+)\.php"', more) == ["149498", "149498", "149533", "149512"]
+    related = re.findall(r'href="/article/(\d+)\.php"', more)
+    assert related == ["149498", "149498", "149533", "149512"]
 
 
 def test_legacy_pages_use_old_markup_and_point_to_current(server):
     status, _, body = fetch(server, "/html/newsdesk/article/119603.php")
     text = body.decode("utf-8")
     assert status == 200 and '<link rel="canonical" href="/article/119603.php">' in text
-    assert '<div id="newstext">Aug 23 (Japan Times) - South Korea said' in text and "<p>" not in text
+    assert '<div id="newstext">Aug 23 (Japan Times) - South Korea said' in text
+    assert "<p>" not in text
     assert fetch(server, "/article/119603.php")[0] == 200
 
 
@@ -206,7 +211,8 @@ def test_every_article_is_reachable_from_home(server, truth):
     found = _crawl_indexes(server)
     for article in truth["article"]:
         article_id = article["id"]
-        addresses = {f"/article/{article_id}.php", f"/html/newsdesk/article/{article_id}.php"} & found
+        addresses = {f"/article/{article_id}.php", f"/html/newsdesk/article/{article_id}.php"}
+        addresses &= found
         assert addresses, article_id
         assert all(fetch(server, a)[0] == 200 for a in addresses)
 
@@ -214,7 +220,7 @@ def test_every_article_is_reachable_from_home(server, truth):
 def test_one_link_reaches_a_legacy_story_by_its_current_address(truth):
     legacy = [a["id"] for a in truth["article"] if a.get("layout") == "legacy"]
     pages = [p.read_bytes() for p in DEFAULT_ROOT.rglob("*") if p.suffix in (".php", ".html")]
-    linking = {i: sum(f'<a href="/article/{i}.php'.encode() in page for page in pages) for i in legacy}
+    linking = {i: sum(f'<a href="/article/{i}.php'.encode() in p for p in pages) for i in legacy}
     assert linking == {i: int(i == 119603) for i in legacy}
 
 
@@ -223,7 +229,8 @@ def test_section_indexes_paginate_newest_first(server, truth):
         page, numbers, last = f"/{slug}/", [], None
         while page:
             text = fetch(server, page)[2].decode("utf-8")
-            ids = [int(i) for i in re.findall(r'<div class="summary"><a href="/article/(\d+)\.php"', text)]
+            found = re.findall(r'<div class="summary"><a href="/article/(\d+)\.php"', text)
+            ids = [int(i) for i in found]
             assert 1 <= len(ids) <= 5 and ids == sorted(ids, reverse=True)
             assert last is None or ids[0] < last
             last = ids[-1]
@@ -233,11 +240,13 @@ def test_section_indexes_paginate_newest_first(server, truth):
         assert len(numbers) >= 3 and numbers == [str(n) for n in range(1, len(numbers) + 1)]
 
 
+def _tree(root: Path) -> dict[Path, bytes]:
+    return {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
 def test_render_is_deterministic(tmp_path):
     render_site(CONTENT, tmp_path / "a")
     render_site(CONTENT, tmp_path / "b")
-    first = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in (tmp_path / "a").rglob("*") if p.is_file()}
-    second = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*") if p.is_file()}
+    first, second = _tree(tmp_path / "a"), _tree(tmp_path / "b")
     assert first == second
-    committed = {p.relative_to(DEFAULT_ROOT): p.read_bytes() for p in DEFAULT_ROOT.rglob("*") if p.is_file()}
-    assert committed == first, "fixtures/newsonjapan/site is stale: re-render it"
+    assert _tree(DEFAULT_ROOT) == first, "fixtures/newsonjapan/site is stale: re-render it"

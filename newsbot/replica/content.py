@@ -129,7 +129,7 @@ class Site:
         return sorted(self.articles, key=lambda a: a.id, reverse=True)
 
     def section_articles(self, name: str, *, legacy: bool = False) -> list[Article]:
-        """Newest first: the current index lists current-layout articles, the legacy index the rest."""
+        """Newest first: current-layout articles, or with `legacy` the old-layout ones."""
         return [a for a in self.newest() if a.section == name and a.is_legacy == legacy]
 
     @property
@@ -211,7 +211,8 @@ def _check_target(site: Site, story_id: int, where: str) -> Story:
     try:
         return site.story(story_id)
     except KeyError:
-        raise ContentError(f"{where}: links {story_id}, which is neither an article nor gone") from None
+        msg = f"{where}: links {story_id}, which is neither an article nor gone"
+        raise ContentError(msg) from None
 
 
 def dateline_matches(dateline: str, published: dt.date) -> bool:

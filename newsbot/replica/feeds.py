@@ -16,7 +16,8 @@ JST = dt.timezone(dt.timedelta(hours=9), "JST")
 
 def pub_datetime(article: Article) -> dt.datetime:
     """A stable time of day for the feed; 09:00-20:59 JST so the UTC date equals the JST date."""
-    return dt.datetime.combine(article.published, dt.time(9 + article.id % 12, article.id % 60), JST)
+    time_of_day = dt.time(9 + article.id % 12, article.id % 60)
+    return dt.datetime.combine(article.published, time_of_day, JST)
 
 
 def _item(article: Article, link: str) -> str:
@@ -63,7 +64,8 @@ def render_section_feed(section: Section, site: Site) -> str:
 def render_legacy_feed(section: Section, site: Site) -> str:
     """.../rss/archive.xml: the old-layout stories with their old addresses and 2019 dates."""
     items = [_item(a, old_url(a.id)) for a in site.section_articles(section.name, legacy=True)]
-    return _channel(site, f"{site.portal_name} - {section.name} (archive)", section.legacy_url, items)
+    title = f"{site.portal_name} - {section.name} (archive)"
+    return _channel(site, title, section.legacy_url, items)
 
 
 def render_sitemap(site: Site) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from newsbot.replica.content import Article, Gone, Site, Story
+from newsbot.replica.content import Article, Gone, Story
 
 # Tracking suffixes the portal's own widgets add to links (query strings never change the page).
 REF_TOP = "?ref=top"

@@ -25,6 +25,9 @@ HOME_STORIES = 10
 
 # Charset quirks: (encoding to write the bytes in, the <meta> line the page carries).
 _UTF8_META = '<meta charset="utf-8">'
+_BODY_SCRIPT = (
+    "<script>googletag.cmd.push(function() { googletag.display('div-gpt-body'); });</script>"
+)
 CHARSETS = {
     "charset-shift-jis-header": ("shift_jis", ""),  # declared only by the HTTP header
     "charset-windows-1252-meta": ("cp1252", '<meta charset="windows-1252">'),
@@ -48,7 +51,8 @@ def _document(site: Site, *, title: str, head: str, content: str, active: Sectio
         '<!DOCTYPE html>\n<html lang="en"><head>\n'
         f"{charset_line}<title>{title}</title>\n{head}\n{chrome.head_assets()}\n</head><body>\n"
         f"{chrome.header(site, active)}\n"
-        f'<div id="wrapper">\n<div id="content">\n{content}\n</div>\n{chrome.sidebar(site)}\n</div>\n'
+        f'<div id="wrapper">\n<div id="content">\n{content}\n</div>\n'
+        f"{chrome.sidebar(site)}\n</div>\n"
         f"{chrome.footer(site)}\n</body></html>\n"
     )
 
@@ -62,7 +66,7 @@ def _body_paragraphs(article: Article) -> str:
         if i == 0 and "ad-in-body" in article.quirks:
             out.append(chrome.ad_slot("body"))
         if i == 1 and "script-in-body" in article.quirks:
-            out.append("<script>googletag.cmd.push(function() { googletag.display('div-gpt-body'); });</script>")
+            out.append(_BODY_SCRIPT)
     return "\n".join(out)
 
 
@@ -78,7 +82,9 @@ def _related_block(article: Article, site: Site) -> str:
             f"{credit_span(story)}</div>"
         )
     return (
-        f'<div class="more-news">\n<h2>MORE {article.section} NEWS</h2>\n' + "\n".join(rows) + "\n</div>"
+        f'<div class="more-news">\n<h2>MORE {article.section} NEWS</h2>\n'
+        + "\n".join(rows)
+        + "\n</div>"
     )
 
 
@@ -96,13 +102,10 @@ def render_article(article: Article, site: Site) -> str:
     share = attr(current_url(article.id))
     content = (
         '<div class="article">\n'
-        f'<div class="kicker"><a href="{section.url}">{section.name}</a> | {esc(article.dateline)}</div>\n'
+        f'<div class="kicker"><a href="{section.url}">{section.name}</a> | '
+        f"{esc(article.dateline)}</div>\n"
         f'<h1 class="headline">{headline}</h1>\n'
-        '<div class="share-buttons">'
-        f'<a class="fb" href="https://www.facebook.com/sharer/sharer.php?u={share}" rel="nofollow">Share</a>'
-        f'<a class="tw" href="https://x.com/intent/tweet?url={share}" rel="nofollow">Tweet</a>'
-        f'<a class="line" href="https://social-plugins.line.me/lineit/share?url={share}" rel="nofollow">LINE</a>'
-        f'<a class="hb" href="https://b.hatena.ne.jp/entry/{share}" rel="nofollow">Hatena</a></div>\n'
+        f"{_share_buttons(share)}\n"
         f'<div class="article-body">\n{_body_paragraphs(article)}\n</div>\n'
         "</div>\n"
         f"{chrome.ad_slot('after-article')}\n"
@@ -110,6 +113,20 @@ def render_article(article: Article, site: Site) -> str:
     )
     return _document(site, title=f"{headline} | {esc(site.portal_name)}", head=head,
                      content=content, active=section, charset=_meta_charset(article))
+
+
+def _share_buttons(url: str) -> str:
+    targets = (
+        ("fb", "https://www.facebook.com/sharer/sharer.php?u=", "Share"),
+        ("tw", "https://x.com/intent/tweet?url=", "Tweet"),
+        ("line", "https://social-plugins.line.me/lineit/share?url=", "LINE"),
+        ("hb", "https://b.hatena.ne.jp/entry/", "Hatena"),
+    )
+    links = "".join(
+        f'<a class="{css}" href="{base}{url}" rel="nofollow">{label}</a>'
+        for css, base, label in targets
+    )
+    return f'<div class="share-buttons">{links}</div>'
 
 
 def render_legacy_article(article: Article, site: Site) -> str:
@@ -124,7 +141,8 @@ def render_legacy_article(article: Article, site: Site) -> str:
     )
     main = (
         '<td id="maincol" valign="top">'
-        f'<div id="newsheader"><a href="{section.legacy_url}">{section.name}</a> | {esc(article.dateline)}</div>\n'
+        f'<div id="newsheader"><a href="{section.legacy_url}">{section.name}</a> | '
+        f"{esc(article.dateline)}</div>\n"
         f'<h2 id="newstitle">{headline}</h2>\n'
         f'<div id="newstext">{"<br><br>".join(paras)}</div>\n'
         f'<div class="morenews"><b>MORE {section.name} NEWS</b><ul>{related}</ul></div>\n'
@@ -139,10 +157,12 @@ def _legacy_document(site: Site, title: str, head: str, main: str) -> str:
         f"<html><head><title>{title}</title>\n"
         '<meta http-equiv="Content-Type" content="text/html; charset=utf-8">\n'
         f"{head}\n"
-        '<script type="text/javascript" src="https://www.google-analytics.com/urchin.js"></script>\n'
+        '<script type="text/javascript" src="https://www.google-analytics.com/urchin.js">'
+        "</script>\n"
         '<style type="text/css">body{font-family:Verdana,Arial;font-size:12px;margin:0}'
-        "#layout{width:980px}#leftnav{background:#eee}#newstitle{color:#900}.newslist li{margin:6px 0}</style>\n"
-        "</head>\n<body><table id=\"layout\" cellpadding=\"6\" cellspacing=\"0\" border=\"0\"><tr>\n"
+        "#layout{width:980px}#leftnav{background:#eee}#newstitle{color:#900}"
+        ".newslist li{margin:6px 0}</style>\n"
+        '</head>\n<body><table id="layout" cellpadding="6" cellspacing="0" border="0"><tr>\n'
         f"{chrome.legacy_leftnav(site)}\n{main}\n{chrome.legacy_popular(site)}\n"
         "</tr></table>\n"
         f'<div align="center"><font size="1">Copyright &copy; {esc(site.portal_name)}. '
@@ -230,6 +250,8 @@ def render_home(site: Site) -> str:
 def render_info_page(site: Site, title: str, paragraphs: tuple[str, ...]) -> str:
     """Small static pages the footer links (about, privacy)."""
     body = "\n".join(f"<p>{esc(p)}</p>" for p in paragraphs)
-    content = f'<h1 class="section-title">{esc(title)}</h1>\n<div class="static-page">\n{body}\n</div>'
+    content = (
+        f'<h1 class="section-title">{esc(title)}</h1>\n<div class="static-page">\n{body}\n</div>'
+    )
     return _document(site, title=f"{esc(title)} | {esc(site.portal_name)}", head="",
                      content=content, active=None)

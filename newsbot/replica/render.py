@@ -7,7 +7,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from newsbot.replica.content import Site, load_site
+from newsbot.replica.content import Article, Section, Site, load_site
 from newsbot.replica.feeds import (
     render_legacy_feed,
     render_robots,
@@ -72,13 +72,17 @@ def build_files(site: Site) -> dict[str, bytes]:
     for section in site.sections:
         files.update(_section_files(section, site))
     for article in site.articles:
-        files[current_url(article.id)[1:]] = render_article(article, site).encode(page_encoding(article))
+        page = render_article(article, site).encode(page_encoding(article))
+        files[current_url(article.id)[1:]] = page
         if article.is_legacy:
             files[old_url(article.id)[1:]] = render_legacy_article(article, site)
-    return {path: body if isinstance(body, bytes) else body.encode("utf-8") for path, body in files.items()}
+    return {
+        path: body if isinstance(body, bytes) else body.encode("utf-8")
+        for path, body in files.items()
+    }
 
 
-def _section_files(section, site: Site) -> dict[str, str]:
+def _section_files(section: Section, site: Site) -> dict[str, str]:
     files = {f"{section.feed_dir[1:]}index.xml": render_section_feed(section, site)}
     for page in range(1, page_count(len(site.section_articles(section.name))) + 1):
         files[_page_file(section.page_url(page))] = render_section_page(section, page, site)
@@ -97,7 +101,9 @@ def _page_file(url: str) -> str:
 
 def site_config(site: Site) -> dict:
     """What the server must know beyond the files, plus the maps tests check the site against."""
-    redirects = {old_url(a.id): current_url(a.id) for a in site.articles if "redirect-old-url" in a.quirks}
+    redirects = {
+        old_url(a.id): current_url(a.id) for a in site.articles if "redirect-old-url" in a.quirks
+    }
     for section in site.sections:
         redirects[f"{section.url}index1.php"] = section.url  # the pager's page 1 alias
     for section in site.legacy_sections:
@@ -115,12 +121,18 @@ def site_config(site: Site) -> dict:
         "redirects": redirects,
         "headers": headers,
         "articles": {
-            str(a.id): {"url": current_url(a.id), **({"old_url": old_url(a.id)} if a.is_legacy else {})}
-            for a in site.articles
+            str(a.id): _addresses(a) for a in site.articles
         },
         "gone": [g.id for g in site.gone],
         "sitemap_missing": [a.id for a in site.articles if "sitemap-missing" in a.quirks],
     }
+
+
+def _addresses(article: Article) -> dict[str, str]:
+    urls = {"url": current_url(article.id)}
+    if article.is_legacy:
+        urls["old_url"] = old_url(article.id)
+    return urls
 
 
 def render_site(content_path: Path, out_dir: Path) -> None:
@@ -129,7 +141,8 @@ def render_site(content_path: Path, out_dir: Path) -> None:
     files = build_files(site)
     if out_dir.exists():
         if any(out_dir.iterdir()) and not (out_dir / SITE_CONFIG).exists():
-            raise SystemExit(f"{out_dir} is not empty and holds no {SITE_CONFIG}; refusing to replace it")
+            msg = f"{out_dir} is not empty and holds no {SITE_CONFIG}; refusing to replace it"
+            raise SystemExit(msg)
         shutil.rmtree(out_dir)
     for rel, body in sorted(files.items()):
         path = out_dir / rel

@@ -21,9 +21,10 @@ SITE_CONFIG = "_site.json"
 HTML = "text/html; charset=utf-8"
 
 _NOT_FOUND_PAGE = (
-    b'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>404 Not Found | News On Japan'
-    b'</title></head><body><h1>Page not found</h1><p>The page you requested does not exist or has been '
-    b'removed. <a href="/">Back to the top page</a></p></body></html>\n'
+    b'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+    b"<title>404 Not Found | News On Japan</title></head><body><h1>Page not found</h1>"
+    b"<p>The page you requested does not exist or has been removed. "
+    b'<a href="/">Back to the top page</a></p></body></html>\n'
 )
 
 
@@ -39,7 +40,7 @@ class NotFound(resource.Resource):
 
 
 class ReplicaFile(static.File):
-    """static.File with the portal's content types, hidden private files and no directory listings."""
+    """static.File with the portal's content types, private files hidden, no directory listings."""
 
     contentTypes = {
         **static.File.contentTypes,
@@ -105,7 +106,8 @@ class ReplicaRoot(resource.Resource):
 def load_config(root: Path) -> dict:
     path = root / SITE_CONFIG
     if not path.is_file():
-        raise FileNotFoundError(f"{path} missing: render the site first (python -m newsbot.replica.render)")
+        hint = "render the site first (python -m newsbot.replica.render)"
+        raise FileNotFoundError(f"{path} missing: {hint}")
     return json.loads(path.read_text(encoding="utf-8"))
 
 
