@@ -13,7 +13,6 @@ from email.utils import format_datetime
 from datetime import datetime
 from pathlib import Path
 
-from twisted.internet import reactor
 from twisted.internet.interfaces import IListeningPort
 from twisted.web import resource, server, static
 
@@ -119,6 +118,10 @@ def make_site(root: Path) -> server.Site:
 
 def listen(root: Path, port: int = 0, host: str = "127.0.0.1") -> IListeningPort:
     """Start serving `root` on the running (or soon running) reactor; port 0 picks a free port."""
+    # Imported here: importing the reactor at module level would install the default one
+    # before Scrapy can install its asyncio reactor in the same process.
+    from twisted.internet import reactor
+
     return reactor.listenTCP(port, make_site(Path(root)), interface=host)
 
 
@@ -135,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     port = listen(args.root, args.port, args.host)
     address = port.getHost()
     print(f"serving http://{address.host}:{address.port}/", flush=True)
+    from twisted.internet import reactor
+
     reactor.run()  # installs SIGINT/SIGTERM handlers that stop the reactor
     return 0
 
