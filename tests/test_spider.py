@@ -74,8 +74,8 @@ def test_feed_gives_article_requests_and_date_evidence():
     <item><link>http://elsewhere.test/article/1.php</link><pubDate>Sat, 07 Sep 2019 10:00:00 +0900</pubDate></item>
     </channel></rss>"""
     s = spider()
-    requests = list(s.read_feed(XmlResponse(url=f"{H}/rss/top.xml", body=feed)))
-    assert [r.url for r in requests] == [f"{H}/article/149533.php"]
+    urls = s.read_feed(XmlResponse(url=f"{H}/rss/top.xml", body=feed))
+    assert [r.url for r in s.article_requests(urls)] == [f"{H}/article/149533.php"]
     assert s.evidence.known[149533] == (date(2019, 9, 7), "feed /rss/top.xml")
 
 

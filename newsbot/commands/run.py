@@ -10,6 +10,7 @@ from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from scrapy.utils.reactor import install_reactor, is_reactor_installed
 
 from newsbot.cli import UsageError
 from newsbot.health import problems
@@ -64,6 +65,9 @@ def run_portal(settings: Settings, spider_args: dict, before: Callable[[], None]
     # A site that cannot be reached is one line in the log, not a traceback per robots.txt try.
     logging.getLogger("scrapy.downloadermiddlewares.robotstxt").addFilter(_without_traceback)
     if before is not None:
+        # The local server listens on the reactor the crawl will run on: install Scrapy's first.
+        if not is_reactor_installed():
+            install_reactor(settings["TWISTED_REACTOR"], settings["ASYNCIO_EVENT_LOOP"])
         before()
     if start_url is not None:
         spider_args = {**spider_args, "start_url": start_url()}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import AsyncIterator, Iterable
+from datetime import date
 from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, Spider
@@ -63,15 +64,18 @@ class PortalSpider(Spider):
             page = None
             if "feeds" in self.discover or "nav" in self.discover:
                 page = await self.fetch(home, "home")
+            # Every full date the feeds and sitemaps give is read before any article is
+            # requested: an article fetched early would lead, through its related links, to
+            # articles whose year then had no evidence yet.
+            seeds: list[str] = []
             if page is not None and "feeds" in self.discover:
                 for url in self.feed_urls(page):
-                    for request in self.read_feed(await self.fetch(url, "feed")):
-                        yield request
+                    seeds += self.read_feed(await self.fetch(url, "feed"))
             if "sitemap" in self.discover:
                 for url in self.profile.sitemaps:
-                    async for request in self.walk_sitemap(urljoin(home, url)):
-                        yield request
-            # Navigation last: by now every full date the feeds and sitemaps give is known.
+                    seeds += await self.read_sitemap(urljoin(home, url))
+            for request in self.article_requests(seeds):
+                yield request
             if page is not None and "nav" in self.discover:
                 for request in self.parse_home(page):
                     yield request
@@ -102,35 +106,36 @@ class PortalSpider(Spider):
         keep = [normalize_url(u, []) for u in urls if self.on_site(u)]
         return list(dict.fromkeys(u for u in keep if urlsplit(u).path.endswith(".xml")))
 
-    def read_feed(self, response: Response | None) -> Iterable[Request]:
+    def read_feed(self, response: Response | None) -> list[str]:
+        """Article URLs listed in a feed; their publication dates become evidence."""
         if response is None:
-            return
-        path = urlsplit(response.url).path
-        for link, when in feed_entries(response.body):
-            url = response.urljoin(link)
-            article_id = self.profile.article_id(urlsplit(url).path)
-            if article_id and when:
-                self.evidence.add(article_id, when, f"feed {path}")
-            yield from self.article_requests([url])
+            return []
+        return self.learn_dates(feed_entries(response.body), response, "feed")
 
-    async def walk_sitemap(self, url: str, depth: int = 0) -> AsyncIterator[Request]:
+    async def read_sitemap(self, url: str, depth: int = 0) -> list[str]:
+        """Article URLs of a sitemap (following a sitemap index); lastmod dates become evidence."""
         response = await self.fetch(url, "sitemap")
         if response is None:
-            return
+            return []
         kind, entries = sitemap_entries(response.body)
-        path = urlsplit(response.url).path
         if kind == "sitemapindex" and depth < 2:
+            urls = []
             for loc, _ in entries:
-                async for request in self.walk_sitemap(response.urljoin(loc), depth + 1):
-                    yield request
-            return
+                urls += await self.read_sitemap(response.urljoin(loc), depth + 1)
+            return urls
+        return self.learn_dates(entries, response, "sitemap")
+
+    def learn_dates(self, entries: list[tuple[str, date | None]], response: Response,
+                    kind: str) -> list[str]:
+        origin = f"{kind} {urlsplit(response.url).path}"
+        urls = []
         for loc, when in entries:
             url = response.urljoin(loc)
             article_id = self.profile.article_id(urlsplit(url).path)
             if article_id and when:
-                self.evidence.add(article_id, when, f"sitemap {path}")
-        for request in self.article_requests([response.urljoin(loc) for loc, _ in entries]):
-            yield request
+                self.evidence.add(article_id, when, origin)
+            urls.append(url)
+        return urls
 
     # -- navigation -----------------------------------------------------------------------
     def parse_home(self, response: Response) -> Iterable[Request]:
