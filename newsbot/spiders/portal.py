@@ -16,11 +16,12 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from newsbot import signals as newsbot_signals
 from newsbot.dates import DateEvidence
+from newsbot.failures import describe, report_failure
 from newsbot.feeds import feed_entries, sitemap_entries
 from newsbot.links import select_all, select_first
 from newsbot.loaders import extract_article
+from newsbot.middlewares.refused import PageRefused
 from newsbot.processors import normalize_url
 from newsbot.profiles import SiteProfile, load_profile
 
@@ -85,15 +86,21 @@ class PortalSpider(Spider):
         request = Request(url, meta={"kind": kind}, dont_filter=True)
         try:
             response = await self.crawler.engine.download_async(request)
+        except PageRefused as e:
+            self.page_failed(e.url or url, e.reason, e.status)
+            return None
         except IgnoreRequest:
             self.crawler.stats.inc_value(f"newsbot/ignored/{kind}")
             return None
         except Exception as e:  # noqa: BLE001 - any download error is a failed page, recorded
-            self.page_failed(url, f"{type(e).__name__}: {e}", None)
+            self.page_failed(url, describe(e), None)
             return None
         self.crawler.stats.inc_value(f"newsbot/pages/{kind}")
         if response.status != 200:
             self.page_failed(url, f"HTTP {response.status}", response.status)
+            return None
+        if kind == "home" and not isinstance(response, TextResponse):
+            self.page_failed(url, "not a text page", response.status)
             return None
         return response
 
@@ -197,17 +204,16 @@ class PortalSpider(Spider):
         if failure.check(HttpError):
             status = failure.value.response.status
             self.page_failed(request.url, f"HTTP {status}", status)
-        elif failure.check(IgnoreRequest):
+        elif failure.check(PageRefused):  # refused on purpose: a failed page, with its reason
+            self.page_failed(failure.value.url or request.url, failure.value.reason,
+                             failure.value.status)
+        elif failure.check(IgnoreRequest):  # robots.txt or an off-site link: policy, not failure
             self.crawler.stats.inc_value("newsbot/ignored/request")
         else:
-            self.page_failed(request.url, f"{failure.type.__name__}: {failure.getErrorMessage()}", None)
+            self.page_failed(request.url, describe(failure.value), None)
 
     def page_failed(self, url: str, reason: str, status: int | None) -> None:
-        self.crawler.stats.inc_value("newsbot/pages_failed")
-        self.crawler.stats.inc_value(f"newsbot/pages_failed/{reason.split(':')[0]}")
-        self.logger.warning("page failed: %s (%s)", url, reason)
-        self.crawler.signals.send_catch_log(newsbot_signals.page_failed,
-                                            url=url, reason=reason, status=status)
+        report_failure(self.crawler, url, reason, status)
 
     def on_site(self, url: str) -> bool:
         return urlsplit(url).hostname in self.allowed_domains
