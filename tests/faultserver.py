@@ -96,6 +96,13 @@ class FaultRoot(resource.Resource):
         self.log.write(json.dumps(line) + "\n")
         self.log.flush()
 
+    def event(self, request: server.Request, name: str, **fields: object) -> None:
+        if self.log is not None:
+            line = {"t": time.time(), "path": request.path.decode("utf-8", "replace"),
+                    "event": name, **fields}
+            self.log.write(json.dumps(line) + "\n")
+            self.log.flush()
+
     def page(self, path: str) -> bytes:
         """The replica file behind ``path`` (a directory means its index.html); recode and
         mutate read it as UTF-8, so point them at UTF-8 pages."""
@@ -181,9 +188,9 @@ def bomb(srv: FaultRoot, request: server.Request, spec: dict) -> bytes:
 
 
 class _Filler:
-    """A pull producer writing ``total`` bytes of HTML, 64 KB at a time."""
+    """A pull producer writing ``total`` bytes of HTML, 1 MB at a time."""
 
-    CHUNK = b"<p>" + b"filler text " * 5456 + b"</p>\n"
+    CHUNK = b"<p>" + b"filler text " * 87381 + b"</p>\n"
 
     def __init__(self, request: server.Request, total: int) -> None:
         self.request = request
@@ -211,7 +218,10 @@ def big(srv: FaultRoot, request: server.Request, spec: dict) -> int:
     request.setHeader(b"content-type", HTML.encode())
     if spec.get("declared", True):
         request.setHeader(b"content-length", str(total).encode())
-    request.registerProducer(_Filler(request, total), False)
+    filler = _Filler(request, total)
+    request.registerProducer(filler, False)
+    # The log says how much was sent before the client hung up: proof it did not read it all.
+    request.notifyFinish().addBoth(lambda _: srv.event(request, "big_sent", sent=total - filler.left))
     return server.NOT_DONE_YET
 
 
@@ -237,6 +247,13 @@ def body(srv: FaultRoot, request: server.Request, spec: dict) -> bytes:
     request.setResponseCode(spec.get("status", 200))
     request.setHeader(b"content-type", spec.get("content_type", "text/plain").encode())
     return spec["body"].encode("utf-8")
+
+
+def sequence(srv: FaultRoot, request: server.Request, spec: dict) -> bytes | int:
+    """One fault per hit, in order (``steps``); the last step repeats."""
+    steps = spec["steps"]
+    step = steps[min(srv.hits[request.path.decode()], len(steps)) - 1]
+    return KINDS[step["kind"]](srv, request, step)
 
 
 def recode(srv: FaultRoot, request: server.Request, spec: dict) -> bytes:
@@ -296,7 +313,7 @@ MUTATIONS: dict[str, Callable[[str, str], str]] = {
 KINDS: dict[str, Callable[[FaultRoot, server.Request, dict], bytes | int]] = {
     "status": status, "slow": slow, "hang": hang, "reset": reset, "gzip": gzipped,
     "bomb": bomb, "big": big, "empty": empty, "redirect": redirect, "body": body,
-    "recode": recode, "mutate": mutate,
+    "recode": recode, "mutate": mutate, "sequence": sequence,
 }
 
 
@@ -329,12 +346,12 @@ class FaultServer:
     """
 
     def __init__(self, plan: dict, workdir: Path, host: str = "127.0.0.1",
-                 root: Path = DEFAULT_ROOT, name: str = "faults") -> None:
+                 root: Path = DEFAULT_ROOT, name: str = "faults", port: int = 0) -> None:
         self.plan_file = Path(workdir) / f"{name}-plan.json"
         self.log_file = Path(workdir) / f"{name}-hits.jsonl"
         self.plan_file.write_text(json.dumps(plan), "utf-8")
         self.log_file.write_text("", "utf-8")
-        self.host, self.root = host, root
+        self.host, self.root, self.port = host, root, port
         self.url = ""
         self._proc: subprocess.Popen[str] | None = None
 
@@ -342,13 +359,15 @@ class FaultServer:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
         cmd = [sys.executable, "-m", "tests.faultserver", "--plan", str(self.plan_file),
-               "--log", str(self.log_file), "--host", self.host, "--root", str(self.root)]
+               "--log", str(self.log_file), "--host", self.host, "--root", str(self.root),
+               "--port", str(self.port)]
         self._proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env, cwd=REPO)
         line = self._proc.stdout.readline() if self._proc.stdout else ""
         if not line.startswith("serving "):
             self.__exit__(None, None, None)
             raise RuntimeError(f"fault server did not start: {line!r}")
         self.url = line.split()[1].rstrip("/")
+        self.port = int(self.url.rsplit(":", 1)[1])
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -366,9 +385,21 @@ class FaultServer:
         self._proc = None
 
     def hits(self, path: str | None = None) -> list[dict]:
+        """Requests received (for ``path`` only, if given), in arrival order."""
+        return [h for h in self.events() if "n" in h and (path is None or h["path"] == path)]
+
+    def events(self) -> list[dict]:
         lines = self.log_file.read_text("utf-8").splitlines()
-        found = [json.loads(line) for line in lines if line.strip()]
-        return [h for h in found if path is None or h["path"] == path]
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def crawl(start_url: str, db: Path, *settings: str, timeout: float = 240,
+          cwd: Path = REPO) -> subprocess.CompletedProcess:
+    """``newsbot crawl`` of ``start_url`` into ``db`` in a subprocess; ``settings`` are NAME=VALUE."""
+    cmd = [sys.executable, "-m", "newsbot", "crawl", "--start-url", start_url, "--db", str(db)]
+    for pair in settings:
+        cmd += ["-s", pair]
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout)
 
 
 if __name__ == "__main__":
