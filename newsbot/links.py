@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
-
 from parsel import Selector, SelectorList
 
-from newsbot.processors import bare_credit, clean_text, normalize_url, split_credit
+from newsbot.processors import bare_credit, clean_text, join_url, normalize_url, split_credit
 
 
 def select_first(sel: Selector, rules: list[str]) -> SelectorList:
@@ -40,10 +38,10 @@ def read_entry(entry: Selector, base_url: str, tracking: list[str]) -> dict | No
     credit = bare_credit(credit_text) if credit_text.startswith("(") else None
     if credit is None:
         title, credit = split_credit(title)
-    if not title or href.startswith(("javascript:", "mailto:", "#")):
+    url = normalize_url(join_url(base_url, href), tracking)
+    if not title or not url or href.startswith(("javascript:", "mailto:", "#")):
         return None
-    return {"url": normalize_url(urljoin(base_url, href), tracking), "title": title,
-            "source": credit}
+    return {"url": url, "title": title, "source": credit}
 
 
 def read_block(entries: SelectorList, base_url: str, tracking: list[str]) -> list[dict]:

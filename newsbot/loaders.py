@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from itemloaders import ItemLoader
 from itemloaders.processors import Identity, MapCompose, TakeFirst
@@ -14,8 +14,8 @@ from w3lib.html import remove_tags, replace_entities
 from newsbot.dates import DateEvidence
 from newsbot.items import Article
 from newsbot.links import read_block, read_ranking, select_first
-from newsbot.processors import (clean_text, content_hash, normalize_source, normalize_url,
-                                parse_dateline, split_lead)
+from newsbot.processors import (clean_text, content_hash, join_url, normalize_source,
+                                normalize_url, parse_dateline, split_lead)
 from newsbot.profiles import SiteProfile
 from newsbot.text import paragraphs
 
@@ -103,7 +103,8 @@ def canonical_url(response: TextResponse, profile: SiteProfile, article_id: str 
     if article_id and profile.canonical_article:
         return profile.canonical_for(response.url)
     href = select_first(response.selector, profile.selectors.get("canonical", [])).get()
-    return normalize_url(urljoin(response.url, href or response.url), profile.tracking_params)
+    found = normalize_url(join_url(response.url, href or response.url), profile.tracking_params)
+    return found or normalize_url(response.url, profile.tracking_params)
 
 
 def reference_date(response: TextResponse, now: datetime) -> tuple[date, str]:

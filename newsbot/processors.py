@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string, url_query_cleaner
 
@@ -68,10 +68,24 @@ def parse_dateline(dateline: str | None) -> tuple[int, int] | None:
 
 
 def normalize_url(url: str, tracking_params: list[str]) -> str:
-    """Drop tracking parameters and the fragment, lower-case scheme and host, keep the rest."""
-    url = url_query_cleaner(safe_url_string(url.strip()), tracking_params, remove=True)
-    parts = urlsplit(url)
+    """Drop tracking parameters and the fragment, lower-case scheme and host, keep the rest.
+
+    "" for what cannot be a URL at all (a bad port, a broken IPv6 host): pages carry such links.
+    """
+    try:
+        url = url_query_cleaner(safe_url_string(url.strip()), tracking_params, remove=True)
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
+
+
+def join_url(base: str, href: str) -> str:
+    """``href`` resolved against ``base``; "" when either cannot be parsed (say "http://[")."""
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return ""
 
 
 def content_hash(headline: str | None, body: str | None) -> str:

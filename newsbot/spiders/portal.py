@@ -108,7 +108,7 @@ class PortalSpider(Spider):
         """The profile's feeds, the home page's advertised feeds and every section's feed."""
         urls = [urljoin(home.url, u) for u in self.profile.feeds]
         if isinstance(home, TextResponse):
-            urls += [home.urljoin(u) for u in select_all(home.selector,
+            urls += [self.join(home, u) for u in select_all(home.selector,
                                                          self.profile.selectors.get("feed_links", []))]
         keep = [normalize_url(u, []) for u in urls if self.on_site(u)]
         return list(dict.fromkeys(u for u in keep if urlsplit(u).path.endswith(".xml")))
@@ -128,7 +128,7 @@ class PortalSpider(Spider):
         if kind == "sitemapindex" and depth < 2:
             urls = []
             for loc, _ in entries:
-                urls += await self.read_sitemap(response.urljoin(loc), depth + 1)
+                urls += await self.read_sitemap(self.join(response, loc), depth + 1)
             return urls
         return self.learn_dates(entries, response, "sitemap")
 
@@ -137,7 +137,7 @@ class PortalSpider(Spider):
         origin = f"{kind} {urlsplit(response.url).path}"
         urls = []
         for loc, when in entries:
-            url = response.urljoin(loc)
+            url = self.join(response, loc)
             article_id = self.profile.article_id(urlsplit(url).path)
             if article_id and when:
                 self.evidence.add(article_id, when, origin)
@@ -148,7 +148,7 @@ class PortalSpider(Spider):
     def parse_home(self, response: Response) -> Iterable[Request]:
         sel = response.selector
         for href in select_all(sel, self.profile.selectors["section_links"]):
-            url = normalize_url(response.urljoin(href), self.profile.tracking_params)
+            url = normalize_url(self.join(response, href), self.profile.tracking_params)
             if self.on_site(url) and self.profile.is_section(urlsplit(url).path) \
                     and urlsplit(url).path != "/":
                 yield Request(url, callback=self.parse_section, errback=self.on_error,
@@ -163,7 +163,7 @@ class PortalSpider(Spider):
             return
         href = select_first(response.selector, self.profile.selectors["next_page"]).get()
         if href:
-            url = normalize_url(response.urljoin(href), self.profile.tracking_params)
+            url = normalize_url(self.join(response, href), self.profile.tracking_params)
             if self.on_site(url):
                 yield Request(url, callback=self.parse_section, errback=self.on_error,
                               meta={"kind": "section", "page": page + 1})
@@ -173,7 +173,7 @@ class PortalSpider(Spider):
         hrefs = select_all(response.selector, rules["listing_links"])
         if self.follow_links:
             hrefs += self.block_links(response)
-        return self.article_requests(response.urljoin(h) for h in hrefs)
+        return self.article_requests(self.join(response, h) for h in hrefs)
 
     def block_links(self, response: Response) -> list[str]:
         """Links in the related and popular blocks: more articles, some of them gone."""
@@ -196,7 +196,8 @@ class PortalSpider(Spider):
             return
         yield extract_article(response, self.profile, self.evidence, self.crawler.stats)
         if self.follow_links:
-            yield from self.article_requests(response.urljoin(h) for h in self.block_links(response))
+            yield from self.article_requests(self.join(response, h)
+                                            for h in self.block_links(response))
 
     # -- failures -------------------------------------------------------------------------
     def on_error(self, failure):
@@ -216,7 +217,15 @@ class PortalSpider(Spider):
         report_failure(self.crawler, url, reason, status)
 
     def on_site(self, url: str) -> bool:
-        return urlsplit(url).hostname in self.allowed_domains
+        return bool(url) and urlsplit(url).hostname in self.allowed_domains
+
+    @staticmethod
+    def join(response: Response, href: str) -> str:
+        """``response.urljoin`` that gives "" for an href no URL parser takes ("http://[")."""
+        try:
+            return response.urljoin(href)
+        except ValueError:
+            return ""
 
 
 def parse_discover(value: str | Iterable[str]) -> tuple[str, ...]:
