@@ -39,6 +39,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TextIO
 
+from scrapy.resolver import CachingThreadedResolver
+from twisted.internet import defer
 from twisted.web import resource, server
 
 from newsbot.replica.server import HTML, ReplicaRoot, load_config
@@ -91,8 +93,9 @@ class FaultRoot(resource.Resource):
         if self.log is None:
             return
         query = request.uri.decode("latin-1").partition("?")[2]
-        line = {"t": time.time(), "path": path, "query": query, "n": self.hits[path],
-                "fault": spec["kind"] if spec else None}
+        host = (request.getHeader(b"host") or b"").decode("latin-1")
+        line = {"t": time.time(), "host": host, "path": path, "query": query,
+                "n": self.hits[path], "fault": spec["kind"] if spec else None}
         self.log.write(json.dumps(line) + "\n")
         self.log.flush()
 
@@ -280,6 +283,12 @@ def mutate(srv: FaultRoot, request: server.Request, spec: dict) -> bytes:
     return html.encode("utf-8")
 
 
+SQL_TEXT = ("Robert&#x27;); DROP TABLE articles;-- &quot;quoted&quot; ; SELECT * FROM runs "
+            "WHERE 1=1 OR &#x27;a&#x27;=&#x27;a&#x27; \\; %s ?")
+SQL_TEXT_READ = "Robert'); DROP TABLE articles;-- \"quoted\" ; SELECT * FROM runs " \
+    "WHERE 1=1 OR 'a'='a' \\; %s ?"
+
+
 def _sub(pattern: str, repl: str, html: str, count: int = 0) -> str:
     changed, n = re.subn(pattern, repl, html, count=count, flags=re.S)
     if not n:
@@ -290,6 +299,10 @@ def _sub(pattern: str, repl: str, html: str, count: int = 0) -> str:
 MUTATIONS: dict[str, Callable[[str, str], str]] = {
     # Stray NUL bytes inside the headline and at the start of every paragraph.
     "nul": lambda h, _: _sub(r"<p>", "<p>\0", _sub(r'(<h1 class="headline">)', "\\1\0", h)),
+    # A headline and a paragraph full of quotes, semicolons and SQL.
+    "sql_text": lambda h, _: _sub(r'(<h1 class="headline">).*?(</h1>)', f"\\1{SQL_TEXT}\\2", _sub(
+        r'(<div class="article-body">\s*<p>[^<]*</p>)', f"\\1<p>{SQL_TEXT}</p>", h, count=1),
+        count=1),
     # Optional end tags left out everywhere.
     "unclosed": lambda h, _: _sub(r"</(?:p|li)>", "", h),
     # A form nested in a form inside the body (forms are no article text).
@@ -315,6 +328,19 @@ KINDS: dict[str, Callable[[FaultRoot, server.Request, dict], bytes | int]] = {
     "bomb": bomb, "big": big, "empty": empty, "redirect": redirect, "body": body,
     "recode": recode, "mutate": mutate, "sequence": sequence,
 }
+
+
+class TestResolver(CachingThreadedResolver):
+    """DNS for tests (setting DNS_RESOLVER): every *.portal.test name is 127.0.0.1.
+
+    Lets a crawl start from a host name that is not a loopback literal, as a real portal's
+    would, while every byte still stays on this machine.
+    """
+
+    def getHostByName(self, name: str, timeout=()):  # noqa: N802 - Twisted's interface
+        if name == "portal.test" or name.endswith(".portal.test"):
+            return defer.succeed("127.0.0.1")
+        return super().getHostByName(name, timeout)
 
 
 def main(argv: list[str] | None = None) -> int:
