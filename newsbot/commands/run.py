@@ -18,6 +18,11 @@ from newsbot.profiles import ProfileError, load_profile
 from newsbot.store import StoreError, open_store
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# newsbot's own limits: the least value that makes sense.
+MINIMUMS = {"NEWSBOT_STORE_BATCH": 1, "NEWSBOT_RETRY_AFTER_MAX": 0}
+
+
 def add_crawl_options(parser: argparse.ArgumentParser, default_db: str) -> None:
     parser.add_argument("--db", default=default_db, help=f"SQLite store (default: {default_db})")
     parser.add_argument("--site", default="newsonjapan", help="site profile (newsbot/sites/*.toml)")
@@ -25,7 +30,8 @@ def add_crawl_options(parser: argparse.ArgumentParser, default_db: str) -> None:
                         help="index pages per section to follow (default: all)")
     parser.add_argument("--discover", default="nav,feeds,sitemap",
                         help="ways in: a comma-separated subset of nav,feeds,sitemap")
-    parser.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING or ERROR")
+    parser.add_argument("--log-level", default=None, type=str.upper, choices=LOG_LEVELS,
+                        help="DEBUG, INFO, WARNING or ERROR")
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                         help="any Scrapy or newsbot setting")
 
@@ -41,8 +47,27 @@ def project_settings(args: argparse.Namespace) -> Settings:
         name, sep, value = pair.partition("=")
         if not sep or not name:
             raise UsageError(f"-s takes NAME=VALUE, not {pair!r}")
+        check_setting(name, value, settings[name])
         settings.set(name, value, priority="cmdline")
     return settings
+
+
+def check_setting(name: str, value: str, current: object) -> None:
+    """A -s value must read as the type the setting has (else the crawl dies mid-way)."""
+    if name == "LOG_LEVEL" and value.upper() not in LOG_LEVELS:
+        raise UsageError(f"-s LOG_LEVEL takes one of {', '.join(LOG_LEVELS)}, not {value!r}")
+    kind = type(current)
+    if kind is bool:
+        if value.lower() not in ("0", "1", "true", "false", "yes", "no", "on", "off"):
+            raise UsageError(f"-s {name} takes true or false, not {value!r}")
+        return
+    if kind in (int, float):
+        try:  # Scrapy reads some int-valued defaults with getfloat (DOWNLOAD_TIMEOUT=2.5)
+            number = float(value)
+        except ValueError:
+            raise UsageError(f"-s {name} takes a number, not {value!r}") from None
+        if number < MINIMUMS.get(name, number):
+            raise UsageError(f"-s {name} must be {MINIMUMS[name]} or more, not {value}")
 
 
 def check_inputs(args: argparse.Namespace) -> None:
