@@ -29,7 +29,7 @@ def split_lead(paragraph: str, lead: re.Pattern[str]) -> tuple[str | None, str |
     m = lead.match(paragraph)
     if not m:
         return None, None, paragraph
-    credit = clean_text(m.group("credit")) or None
+    credit = clean_text(m.groupdict().get("credit")) or None
     return m.group("dateline"), credit, paragraph[m.end():]
 
 

@@ -107,7 +107,13 @@ class SiteProfile:
 
 
 def load_profile(name: str, sites_dir: Path = SITES_DIR) -> SiteProfile:
-    """Read and validate ``sites_dir/<name>.toml``; raise ProfileError saying what is wrong."""
+    """Read and validate ``sites_dir/<name>.toml``; raise ProfileError saying what is wrong.
+
+    ``name`` may also be the path of a profile file (``drafts/mysite.toml``): a profile being
+    written can be tried with ``newsbot check-site`` before it joins newsbot/sites/.
+    """
+    if name.endswith(".toml"):
+        sites_dir, name = Path(name).parent, Path(name).stem
     path = sites_dir / f"{name}.toml"
     if not path.is_file():
         known = ", ".join(available_profiles(sites_dir)) or "none"
