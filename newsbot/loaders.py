@@ -219,8 +219,8 @@ def read_source(page: Page, credit: str | None) -> str:
         credit, by = (m.group("credit") if m else text), f"profile:{rule}"
     if not credit and not page.known:
         credit, by = page.generic.get("source")
-    if not credit:
-        by = "profile:portal_name"
+    if not credit:  # nobody credited: the portal itself (its host when no profile names it)
+        by = "profile:portal_name" if profile.portal_name else "generic:host"
     page.by["source"] = by
     own = profile.portal_name or urlsplit(page.response.url).hostname or ""
     return normalize_source(credit, profile.source_aliases, own)
