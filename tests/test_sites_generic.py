@@ -127,3 +127,12 @@ def test_generic_needs_a_start_url():
     assert result.returncode == 2
     assert result.stderr.strip() == \
         "newsbot crawl: site profile 'generic' names no start URL: give --start-url"
+
+
+def test_feeds_are_what_the_feed_link_rules_say_whatever_their_address():
+    home = HtmlResponse(url=f"{H}/", body=b"""<html><head>
+        <link rel="alternate" type="application/rss+xml" href="/feed/">
+        <link rel="alternate" type="application/atom+xml" href="/feed/atom/?utm_source=x">
+        <link rel="alternate" type="application/rss+xml" href="http://elsewhere.test/feed/">
+        </head><body><a href="/feed/">RSS</a></body></html>""")
+    assert spider("generic").feed_urls(home) == [f"{H}/feed/", f"{H}/feed/atom/?utm_source=x"]

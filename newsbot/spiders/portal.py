@@ -111,8 +111,9 @@ class PortalSpider(Spider):
         if isinstance(home, TextResponse):
             urls += [home.urljoin(u) for u in select_all(home.selector,
                                                          self.profile.selectors.get("feed_links", []))]
-        keep = [normalize_url(u, []) for u in urls if self.on_site(u)]
-        return list(dict.fromkeys(u for u in keep if urlsplit(u).path.endswith(".xml")))
+        # What a feed link looks like is the profile's feed_links rules, not an address shape:
+        # many sites serve theirs at /feed/.
+        return list(dict.fromkeys(normalize_url(u, []) for u in urls if self.on_site(u)))
 
     def read_feed(self, response: Response | None) -> list[str]:
         """Article URLs listed in a feed; their publication dates become evidence."""
