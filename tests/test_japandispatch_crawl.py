@@ -137,10 +137,18 @@ def test_check_site_reports_each_field_and_passes(replica):
     assert "profile:h1.entry-title (" in fields["headline"]
     assert "profile:.entry-content (" in fields["body"]
     assert "empty" in fields["dateline"]  # features, briefs and columns print none
-    rules = [line.split(maxsplit=3) for line in lines[lines.index("rules tried (pages matched)") + 1:]
-             if line.startswith("  ") and not line.startswith("  generic")]
-    assert any(r[0] == "headline" and r[2:] == ["css", "h1.entry-title"] for r in rules)
-    assert all(r[1].isdigit() and r[2] in ("css", "xpath") for r in rules)
+    start = lines.index("rules in priority order (pages matched)") + 1
+    rules = [line.split(maxsplit=2) for line in lines[start:] if line.startswith("  ")][:-1]
+    # The profile's own order: the column pages reach the second headline rule, and the
+    # published-time meta is tried on them but the byline <time> always matched first.
+    assert [r[0] for r in rules[:2]] == ["headline", "headline"]
+    assert rules[0][2] == "h1.entry-title" and int(rules[0][1]) > 0
+    assert rules[1][2] == "meta[property='og:title']::attr(content)"
+    published = [r for r in rules if r[0] == "published"]
+    assert [r[2] for r in published] == [".byline time::attr(datetime)",
+                                         "meta[property='article:published_time']::attr(content)"]
+    assert int(published[0][1]) > 0 and published[1][1] in ("0", "-")
+    assert lines[-2].startswith("  filled by the generic path: body (")
     assert lines[-1] == "ok: every required field was read"
 
 

@@ -17,12 +17,14 @@ from scrapy.settings import Settings
 from w3lib.url import is_url
 
 from newsbot.cli import UsageError
-from newsbot.profiles import ProfileError, load_profile
+from newsbot.profiles import FIELD_RULES, ProfileError, SiteProfile, is_xpath, load_profile
 
 FIELDS = ("headline", "section", "dateline", "published", "source", "body", "summary",
           "related", "popular")
 # url and canonical_url are always set; the rest of the required fields can come out empty.
 ALWAYS_SET = ("url", "canonical_url")
+# Rules that are all applied (body_drop) or only stand in for the profile's canonical address.
+NOT_COUNTED = ("body_drop", "canonical")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, out=sys.stdout) -> int:
-    settings = check_settings(args)
+    settings, profile = check_settings(args)
     items, stats = crawl_articles(settings, args)
     print(f"check-site {args.profile}: {len(items)} article pages read "
           f"(asked for {args.pages}; pages already requested were read too)", file=out)
@@ -46,7 +48,7 @@ def run(args: argparse.Namespace, out=sys.stdout) -> int:
         print("FAIL: no article page could be read", file=out)
         return 1
     print_fields(items, out)
-    print_rules(stats, out)
+    print_rules(stats, profile, out)
     empty = [f for f in settings.getlist("NEWSBOT_REQUIRED_FIELDS")
              if f not in ALWAYS_SET and not any(getattr(i, f, None) for i in items)]
     if empty:
@@ -56,7 +58,7 @@ def run(args: argparse.Namespace, out=sys.stdout) -> int:
     return 0
 
 
-def check_settings(args: argparse.Namespace) -> Settings:
+def check_settings(args: argparse.Namespace) -> tuple[Settings, SiteProfile]:
     if args.pages < 1:
         raise UsageError(f"--pages must be 1 or more, not {args.pages}")
     bad = [u for u in args.start_url if not is_url(u) or not u.startswith(("http://", "https://"))]
@@ -80,7 +82,7 @@ def check_settings(args: argparse.Namespace) -> Settings:
         if not sep or not name:
             raise UsageError(f"-s takes NAME=VALUE, not {pair!r}")
         settings.set(name, value, priority="cmdline")
-    return settings
+    return settings, profile
 
 
 def crawl_articles(settings: Settings, args: argparse.Namespace) -> tuple[list, dict]:
@@ -111,16 +113,16 @@ def print_fields(items: list, out) -> None:
         print(f"{name:<10} {len(filled):>3}/{n:<3}  {how}{mark}", file=out)
 
 
-def print_rules(stats: dict, out) -> None:
-    """itemloaders-style rule stats: pages each tried rule matched on (0: tried, never matched)."""
-    rules = sorted((k.split("/", 3)[1:], v) for k, v in stats.items() if k.startswith("parser/"))
-    if not rules:
-        return
-    print("\nrules tried (pages matched)", file=out)
-    for (name, kind, rule), count in rules:
-        print(f"  {name:<10} {count:>4}  {kind} {rule}", file=out)
+def print_rules(stats: dict, profile: SiteProfile, out) -> None:
+    """The rule stats, field by field in priority order: pages each rule matched on; 0 when it was
+    tried and never matched, "-" when an earlier rule always matched first."""
+    print("\nrules in priority order (pages matched)", file=out)
+    for name in (n for n in FIELD_RULES if n not in NOT_COUNTED):
+        for rule in profile.selectors[name]:
+            count = stats.get(f"parser/{name}/{'xpath' if is_xpath(rule) else 'css'}/{rule}", "-")
+            print(f"  {name:<10} {count:>4}  {rule}", file=out)
     generic = {k.rsplit("/", 1)[1]: v for k, v in stats.items()
                if k.startswith("newsbot/generic/") and k != "newsbot/generic/pages"}
     if generic:
         filled = ", ".join(f"{k} ({v})" for k, v in sorted(generic.items()))
-        print(f"  generic fallback filled: {filled}", file=out)
+        print(f"  filled by the generic path: {filled}", file=out)
