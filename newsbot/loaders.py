@@ -23,8 +23,15 @@ from newsbot.fallback import CANONICAL_RULES, SUMMARY_RULES, GenericFallback
 from newsbot.generic.metadata import iso_date
 from newsbot.items import Article
 from newsbot.links import first_match, read_block, read_ranking
-from newsbot.processors import (clean_text, content_hash, normalize_source, normalize_url,
-                                parse_dateline, parse_full_date, split_lead)
+from newsbot.processors import (
+    clean_text,
+    content_hash,
+    normalize_source,
+    normalize_url,
+    parse_dateline,
+    parse_full_date,
+    split_lead,
+)
 from newsbot.profiles import ENTRY_RULES, FIELD_RULES, SiteProfile, is_xpath
 from newsbot.text import paragraphs
 
@@ -196,7 +203,8 @@ def read_body(page: Page) -> tuple[list[str], dict]:
     if dateline is None and credit is None:
         return body, {}
     body[0] = first.strip()
-    return [p for p in body if p], {"dateline": dateline, "credit": credit, "by": "profile:text.lead"}
+    lead_found = {"dateline": dateline, "credit": credit, "by": "profile:text.lead"}
+    return [p for p in body if p], lead_found
 
 
 def article_paragraphs(page: Page) -> tuple[str | None, list[str]]:

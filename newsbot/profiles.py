@@ -84,7 +84,7 @@ class SiteProfile:
         return m.groupdict().get("id") if m else None
 
     def url_date(self, path: str) -> date | None:
-        """The date an article address carries (``/2026/01/11/slug/``), when its pattern names one."""
+        """The date in an article address (``/2026/01/11/slug/``), when its pattern names one."""
         m = self.match_article(path)
         parts = m.groupdict() if m else {}
         try:

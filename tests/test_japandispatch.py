@@ -12,9 +12,20 @@ import pytest
 from newsbot.loaders import extract_article
 from newsbot.profiles import load_profile
 from newsbot.replicas.japandispatch import render_site
-from tests.japandispatch_truth import (CONTENT, HOST, SITE, articles, expected_by, expected_fields,
-                                       expected_live, live, path_of, response_for, site_config,
-                                       truth)
+from tests.japandispatch_truth import (
+    CONTENT,
+    HOST,
+    SITE,
+    articles,
+    expected_by,
+    expected_fields,
+    expected_live,
+    live,
+    path_of,
+    response_for,
+    site_config,
+    truth,
+)
 from tests.replica import ReplicaServer
 
 PROFILE = load_profile("japandispatch")

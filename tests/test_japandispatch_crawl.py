@@ -12,8 +12,16 @@ from pathlib import Path
 import pytest
 
 from tests import replica_truth
-from tests.japandispatch_truth import (SITE, articles, expected_by, expected_fields, expected_live,
-                                       live, path_of, site_config)
+from tests.japandispatch_truth import (
+    SITE,
+    articles,
+    expected_by,
+    expected_fields,
+    expected_live,
+    live,
+    path_of,
+    site_config,
+)
 from tests.replica import ReplicaServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -172,7 +180,8 @@ def test_check_site_fails_when_a_required_field_is_empty_everywhere(tmp_path):
     (["nope"], "newsbot check-site: no site profile 'nope'"),
     (["japandispatch", "--pages", "0"], "newsbot check-site: --pages must be 1 or more, not 0"),
     (["japandispatch", "--start-url", "ftp://x/"], "newsbot check-site: not an http(s) URL: ftp://x/"),
-    (["generic"], "newsbot check-site: site profile 'generic' names no start URL: give --start-url"),
+    (["generic"], "newsbot check-site: site profile 'generic' names no start URL: give "
+                  "--start-url"),
 ])
 def test_check_site_refuses_bad_input_in_one_line(args, message):
     result = run(["check-site", *args], timeout=60)

@@ -85,7 +85,8 @@ def test_a_page_with_no_article_is_dropped_with_its_reason():
 
 FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel>
 <item><link>/article/149533.php</link><pubDate>Sat, 07 Sep 2019 10:00:00 +0900</pubDate></item>
-<item><link>/live/2026-01-10-quake-updates/</link><pubDate>Sat, 10 Jan 2026 06:20:00 +0900</pubDate></item>
+<item><link>/live/2026-01-10-quake-updates/</link>
+  <pubDate>Sat, 10 Jan 2026 06:20:00 +0900</pubDate></item>
 <item><link>/society/</link></item><item><link>/rss/other.xml</link></item><item><link>/</link></item>
 <item><link>http://elsewhere.test/live/x/</link></item>
 </channel></rss>"""

@@ -82,8 +82,8 @@ def test_a_broken_profile_is_refused_saying_what_is_wrong(tmp_path, old, new, me
 
 
 def test_an_unknown_profile_names_the_known_ones():
-    with pytest.raises(ProfileError, match=r"no site profile 'nope' \(known: generic, japandispatch, "
-                                           r"newsonjapan\)"):
+    known = r"\(known: generic, japandispatch, newsonjapan\)"
+    with pytest.raises(ProfileError, match=r"no site profile 'nope' " + known):
         load_profile("nope")
 
 

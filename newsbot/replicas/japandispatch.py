@@ -5,7 +5,8 @@ addresses, JSON-LD, "load more" section pages answered as ?page=N fragments, cre
 or a source note, datelines with the full date or none. The output is a document root with a
 _site.json that newsbot.replica.server serves (its "queries" map gives ?page=N its own file).
 
-    python -m newsbot.replicas.japandispatch fixtures/japandispatch/articles.toml fixtures/japandispatch/site
+    python -m newsbot.replicas.japandispatch fixtures/japandispatch/articles.toml \
+        fixtures/japandispatch/site
 """
 
 from __future__ import annotations
@@ -117,14 +118,16 @@ def page(site: Site, title: str, main: str, head: str = "", sidebar: bool = True
 <a class="skip-link" href="#main">Skip to content</a>
 <header class="site-header"><a class="logo" href="/">{escape(site.name)}</a>
 <nav class="site-nav" aria-label="Sections">{nav}</nav>
-<form class="search" action="/search" role="search"><input name="q" placeholder="Search"></form></header>
+<form class="search" action="/search" role="search"><input name="q" placeholder="Search">\
+</form></header>
 <div class="layout">
 <main id="main">
 {main}
 </main>
 {side}</div>
 <footer class="site-footer"><p><a href="/about/">About us</a> · <a href="/feed.xml">Feed</a> ·
-<a href="/sitemap.xml">Sitemap</a></p><p>© 2026 {escape(site.name)}. All rights reserved.</p></footer>
+<a href="/sitemap.xml">Sitemap</a></p><p>© 2026 {escape(site.name)}. All rights reserved.</p>\
+</footer>
 <script>window.dataLayer=window.dataLayer||[];dataLayer.push({{"event":"pageview"}});</script>
 </body>
 </html>
@@ -188,7 +191,8 @@ def byline(story: dict) -> str:
     if story.get("author"):
         parts.append(f'By <span class="author">{escape(story["author"])}</span>')
     if story.get("credit"):
-        parts.append(("" if parts else "By ") + f'<span class="credit">{escape(story["credit"])}</span>')
+        credit = f'<span class="credit">{escape(story["credit"])}</span>'
+        parts.append(("" if parts else "By ") + credit)
     stamp = f'<time datetime="{story["published"]}">{shown_date(story)}</time>'
     return f'<div class="byline">{", ".join(parts)} <span class="sep">·</span> {stamp}</div>\n'
 
@@ -208,7 +212,8 @@ def body_html(site: Site, story: dict) -> str:
         out.insert(3, '<div class="ad-unit" aria-hidden="true">Advertisement</div>')
         first = story["related"][0]
         out.insert(4, f'<aside class="inline-related"><strong>Read more:</strong> <a href="'
-                      f'{link_of(site, first)}">{escape(site.story(first)["headline"])}</a></aside>')
+                      f'{link_of(site, first)}">{escape(site.story(first)["headline"])}</a>'
+                      '</aside>')
     out.append('<div class="share-tools"><span>Share</span> <a href="https://x.com/intent/post">'
                'X</a> <a href="https://www.facebook.com/sharer/sharer.php">Facebook</a> '
                '<a href="https://line.me/R/share">LINE</a></div>')
@@ -251,10 +256,12 @@ def article_page(site: Site, story: dict) -> str:
 def opinion_page(site: Site, story: dict, url: str) -> str:
     """A column: a layout the profile does not describe."""
     paras = "\n".join(f"<p>{escape(p)}</p>" for p in story["body"])
-    main = (f'<article class="column">\n{breadcrumb(story["section"])}<header class="column-header">'
-            f'<p class="column-label">Opinion</p><h1 class="column-title">{escape(story["headline"])}'
+    main = (f'<article class="column">\n{breadcrumb(story["section"])}'
+            '<header class="column-header"><p class="column-label">Opinion</p>'
+            f'<h1 class="column-title">{escape(story["headline"])}'
             f'</h1><p class="byline">By '
-            f'{escape(story["author"])}, contributing writer · <time datetime="{story["published"]}">'
+            f'{escape(story["author"])}, contributing writer · '
+            f'<time datetime="{story["published"]}">'
             f'{shown_date(story)}</time></p></header>\n<div class="column-body">\n{paras}\n</div>\n'
             '<footer class="column-footer"><p>The views expressed are the author’s own.</p>'
             '</footer>\n</article>\n' + related(site, story))
@@ -309,7 +316,8 @@ def feed(site: Site) -> str:
     stories = sorted([*site.articles, *site.live], key=lambda s: s["published"], reverse=True)
     entries = "".join(
         f'<entry><title>{escape(s["headline"])}</title><link rel="alternate" '
-        f'href="{s.get("path") or url_of(s)}"/><id>tag:japandispatch,2026:{s.get("slug", s.get("path"))}'
+        f'href="{s.get("path") or url_of(s)}"/>'
+        f'<id>tag:japandispatch,2026:{s.get("slug", s.get("path"))}'
         f'</id><published>{s["published"]}</published><updated>{s["published"]}</updated>'
         f'<summary>{escape(s["summary"])}</summary></entry>\n'
         for s in stories[:site.info["feed_size"]])
@@ -379,7 +387,8 @@ def render_site(content: Path, out_dir: Path) -> None:
     files = build_files(site)
     if out_dir.exists():
         if any(out_dir.iterdir()) and not (out_dir / "_site.json").exists():
-            raise SystemExit(f"{out_dir} is not empty and holds no _site.json; refusing to replace it")
+            raise SystemExit(f"{out_dir} is not empty and holds no _site.json; "
+                             "refusing to replace it")
         shutil.rmtree(out_dir)
     for rel, text in sorted(files.items()):
         path = out_dir / rel
@@ -392,7 +401,8 @@ def render_site(content: Path, out_dir: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 2:
-        print("usage: python -m newsbot.replicas.japandispatch CONTENT.toml OUT_DIR", file=sys.stderr)
+        print("usage: python -m newsbot.replicas.japandispatch CONTENT.toml OUT_DIR",
+              file=sys.stderr)
         return 2
     render_site(Path(args[0]), Path(args[1]))
     return 0

@@ -53,7 +53,8 @@ class PortalSpider(Spider):
         spider.profile = load_profile(spider.site)
         spider.start_urls = split_urls(spider.start_url_arg) or list(spider.profile.start_urls)
         if not spider.start_urls:
-            raise ValueError(f"site profile {spider.site!r} names no start URL: pass start_url")
+            raise ValueError(f"site profile {spider.site!r} names no start URL: "
+                             "pass start_url")
         spider.allowed_domains = sorted({urlsplit(u).hostname for u in spider.start_urls})
         if crawler.settings.getbool("NEWSBOT_FAST_LOOPBACK") and all(map(is_loopback, spider.start_urls)):
             # Settings are still writable here (Scrapy creates the spider before freezing them).
@@ -171,7 +172,7 @@ class PortalSpider(Spider):
                               meta={"kind": "section", "page": page + 1})
 
     def next_page_url(self, response: Response, value: str) -> str:
-        """A next-page link, or a page number ("load more" buttons) set as the profile's page_param."""
+        """A next-page link, or a page number ("load more") set as the profile's page_param."""
         value = value.strip()
         if self.profile.page_param and value.isdigit():
             return add_or_replace_parameter(response.url, self.profile.page_param, value)
