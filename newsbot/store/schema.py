@@ -70,6 +70,11 @@ MIGRATIONS: list[tuple[str, str]] = [
         at TEXT NOT NULL
     )
     """),
+    # Which path produced each field of an article, as JSON: {"headline": "profile:h1.headline",
+    # "body": "generic:text:newsbot", ...} (issue 7, site profiles and the generic fallback).
+    ("0004_extracted_by", """
+    ALTER TABLE articles ADD COLUMN extracted_by TEXT
+    """),
 ]
 
 MIGRATION_NAMES = [name for name, _ in MIGRATIONS]

@@ -13,7 +13,9 @@ from newsbot.store.schema import MIGRATION_NAMES, MIGRATIONS, statements
 
 ARTICLE_COLUMNS = ("canonical_url", "url", "article_id", "site", "section", "headline", "dateline",
                    "published", "date_evidence", "source", "body", "summary", "content_hash",
-                   "crawled_at")
+                   "crawled_at", "extracted_by")
+# Columns holding a JSON object rather than a plain value.
+JSON_COLUMNS = frozenset({"extracted_by"})
 
 
 class SqliteStore:
@@ -136,7 +138,7 @@ class SqliteStore:
         """Insert or update by canonical URL, related links with it; returns "new" or "updated"."""
         self._write()
         existing = self.find_article(article["canonical_url"])
-        values = [article.get(c) for c in ARTICLE_COLUMNS]
+        values = [_to_column(c, article.get(c)) for c in ARTICLE_COLUMNS]
         if existing is None:
             cur = self.db.execute(
                 f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}, popular_snapshot_id, "
@@ -187,7 +189,7 @@ class SqliteStore:
         rankings: dict[int, list[dict]] = {}
         cursor = self.db.cursor()
         for row in cursor.execute("SELECT * FROM articles ORDER BY id"):
-            article = {c: row[c] for c in ARTICLE_COLUMNS}
+            article = {c: _from_column(c, row[c]) for c in ARTICLE_COLUMNS}
             article["related"] = [dict(r) for r in self.db.execute(
                 "SELECT url, title, source FROM related_links WHERE article_pk = ? ORDER BY position",
                 (row["id"],))]
@@ -210,6 +212,18 @@ class SqliteStore:
             "popular_entries": one("SELECT COUNT(*) FROM popular_entries"),
             "failures": one("SELECT COUNT(*) FROM failures"),
         }
+
+
+def _to_column(name: str, value):
+    if name in JSON_COLUMNS:
+        return json.dumps(value or {}, sort_keys=True, ensure_ascii=False)
+    return value
+
+
+def _from_column(name: str, value):
+    if name in JSON_COLUMNS:
+        return json.loads(value) if value else {}
+    return value
 
 
 def ranking_hash(ranking: list[dict]) -> str:
