@@ -311,8 +311,8 @@ MUTATIONS: dict[str, Callable[[str, str], str]] = {
         '\\1<form action="/a">Subscribe<form action="/b"><input name="q"> Search</form>'
         "</form>", h, count=1),
     # No headline anywhere: not in the h1, not in og:title, not in the title.
-    "no_headline": lambda h, _: _sub(r'<meta property="og:title"[^>]*>', "", _sub(
-        r'<h1 class="headline">.*?</h1>', "", h)),
+    "no_headline": lambda h, _: _sub(r"<title>.*?</title>", "", _sub(
+        r'<meta property="og:title"[^>]*>', "", _sub(r'<h1 class="headline">.*?</h1>', "", h))),
     # The body container is there, with nothing in it.
     "empty_body": lambda h, _: _sub(r'(<div class="article-body">).*?(</div>)', "\\1\\2", h,
                                     count=1),

@@ -51,7 +51,7 @@ def files(tmp_path_factory) -> dict[str, str]:
 CASES = [
     ("no command", [], r"required: COMMAND"),
     ("unknown command", ["fetch"], r"invalid choice: 'fetch'"),
-    ("malformed URL", ["crawl", "--start-url", "notaurl"], r"not an http\(s\) URL: 'notaurl'"),
+    ("malformed URL", ["crawl", "--start-url", "notaurl"], r"not an http\(s\) URL: notaurl \("),
     ("URL with no host", ["crawl", "--start-url", "http://"], r"no host"),
     ("URL with a broken IPv6 host", ["crawl", "--start-url", "http://[::1/"], r"Invalid IPv6"),
     ("URL with a bad port", ["crawl", "--start-url", "http://portal.test:99999/"],

@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
     for url in args.start_url:
         problem = url_problem(url)
         if problem:
-            raise UsageError(f"not an http(s) URL: {url!r} ({problem})")
+            raise UsageError(f"not an http(s) URL: {url} ({problem})")
     check_inputs(args)
     if not args.start_url and not load_profile(args.site).start_urls:
         raise UsageError(f"site profile {args.site!r} names no start URL: give --start-url")
