@@ -106,7 +106,8 @@ class ReplicaRoot(resource.Resource):
         """Answer If-None-Match; when the tag differs, If-Modified-Since no longer counts."""
         if request.setETag(f'"{etag}"'.encode()) is http.CACHED:
             return True
-        request.requestHeaders.removeHeader(b"if-modified-since")
+        if request.getHeader(b"if-none-match"):
+            request.requestHeaders.removeHeader(b"if-modified-since")
         return False
 
     def _redirect(self, request: server.Request, target: str) -> bytes:
