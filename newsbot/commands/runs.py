@@ -48,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
 def record(run: dict) -> dict:
     """One run as `runs --json` prints it: the columns, then the whole summary."""
     summary, exit_status, health = recorded_verdict(run)
-    if run["finished_at"] is None:  # no verdict was recorded: the process died mid-run
+    if run["finished_at"] is None:  # the process died mid-run (or runs still): no figures yet
+        summary = {name: None for name in summary}
         exit_status, health = None, "unfinished: the run was killed or is still running"
     return {
         "id": run["id"], "spider": run["spider"], "site": run["site"], "args": run["args"],
