@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from newsbot.processors import normalize_url
 
-SITES_DIR = Path(__file__).parent / "sites"
+# Through importlib.resources: deployed to scrapyd, newsbot runs from a zipped egg.
+SITES_DIR: Path | Traversable = files("newsbot") / "sites"
 
 
 class ProfileError(ValueError):
@@ -60,7 +63,7 @@ REQUIRED_SELECTORS = ("section_links", "listing_links", "next_page", "headline",
                       "related", "popular")
 
 
-def load_profile(name: str, sites_dir: Path = SITES_DIR) -> SiteProfile:
+def load_profile(name: str, sites_dir: Path | Traversable = SITES_DIR) -> SiteProfile:
     """Read and validate ``sites_dir/<name>.toml``; raise ProfileError saying what is wrong."""
     path = sites_dir / f"{name}.toml"
     if not path.is_file():
@@ -73,8 +76,9 @@ def load_profile(name: str, sites_dir: Path = SITES_DIR) -> SiteProfile:
         raise ProfileError(f"site profile {path}: {type(e).__name__}: {e}") from e
 
 
-def available_profiles(sites_dir: Path = SITES_DIR) -> list[str]:
-    return sorted(p.stem for p in sites_dir.glob("*.toml"))
+def available_profiles(sites_dir: Path | Traversable = SITES_DIR) -> list[str]:
+    return sorted(p.name.removesuffix(".toml") for p in sites_dir.iterdir()
+                  if p.name.endswith(".toml"))
 
 
 def _build(data: dict) -> SiteProfile:
