@@ -26,8 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from newsbot.replica.changes import add_stories, new_story, write_site  # noqa: E402
-from newsbot.replica.content import Section, Site, check_site  # noqa: E402
+from newsbot.replica.changes import add_stories, new_story, write_site
+from newsbot.replica.content import Section, Site, check_site
 
 SECTIONS = ("Society", "Business", "Politics", "Technology", "Entertainment", "Sports")
 SNAPSHOT = dt.datetime(2026, 1, 12, 9, 0, tzinfo=dt.timezone.utc)

@@ -11,7 +11,7 @@ import fcntl
 import os
 from datetime import datetime, timezone
 from pathlib import Path
-
+from typing import ClassVar
 
 
 class StoreLocked(RuntimeError):
@@ -21,7 +21,8 @@ class StoreLocked(RuntimeError):
 class FileLock:
     """An exclusive, non-blocking, process-wide lock on ``path``; re-entrant within a process."""
 
-    _held: dict[str, tuple[int, int]] = {}  # resolved path -> (fd, how many holders here)
+    # Shared by every FileLock of the process: resolved path -> (fd, how many holders here).
+    _held: ClassVar[dict[str, tuple[int, int]]] = {}
 
     def __init__(self, path: str | Path, what: str = "the store"):
         self.path = Path(path)

@@ -15,9 +15,23 @@ import urllib.request
 import pytest
 
 from tests.replica_truth import articles, by_id
-from tests.scheduled import (LATER, SITE, ReplicaServer, add_stories, base_site, crawl, edit_story,
-                             last_stats, new_story, query, rerank, runs, serve_again,
-                             with_new_stories, write_site)
+from tests.scheduled import (
+    LATER,
+    SITE,
+    ReplicaServer,
+    add_stories,
+    base_site,
+    crawl,
+    edit_story,
+    last_stats,
+    new_story,
+    query,
+    rerank,
+    runs,
+    serve_again,
+    with_new_stories,
+    write_site,
+)
 
 EDITED = 167114  # Society, Dec 28: inside a 16-day recrawl window from the Jan 12 snapshot
 NEW_SECTIONS = ["Society", "Society", "Society", "Business", "Business"]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from newsbot.lock import FileLock, StoreLocked
+from newsbot.lock import FileLock
 from newsbot.store import open_store
 from tests.replica import ReplicaServer
 from tests.scheduled import NEWSBOT, ROOT, SITE, query

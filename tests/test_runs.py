@@ -60,6 +60,12 @@ def test_an_unchanged_rerun_that_fetched_no_article_is_healthy():
     assert verdict("finished", quiet) == (summarize(quiet), 0, "healthy")
 
 
+def test_the_project_settings_hold_the_default_thresholds():
+    settings = Settings()
+    settings.setmodule("newsbot.settings")
+    assert Thresholds.from_settings(settings) == Thresholds()
+
+
 def test_thresholds_come_from_settings():
     settings = Settings({"NEWSBOT_MAX_ERROR_RATIO": "0.5", "NEWSBOT_MIN_COVERAGE": '{"body": 0.5}'})
     assert Thresholds.from_settings(settings) == Thresholds(0.5, {"body": 0.5})

@@ -284,7 +284,7 @@ class PortalSpider(Spider):
     # -- articles -------------------------------------------------------------------------
     async def parse_article(self, response: Response):
         await self.wait_for_dates()
-        for result in self.read_article(response):
+        for result in self.read_article(response):  # no `yield from` in async generators
             yield result
 
     def read_article(self, response: Response):
@@ -300,8 +300,7 @@ class PortalSpider(Spider):
         self.count_fields(item)
         self.incremental.remember(response, item.canonical_url, item.crawled_at)
         yield item
-        for request in self.linked_articles(response):
-            yield request
+        yield from self.linked_articles(response)
 
     def count_fields(self, item) -> None:
         """Field coverage for the run record: a field that stops being found is a markup change."""
