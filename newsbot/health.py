@@ -74,7 +74,7 @@ def problems(finish_reason: str | None, summary: dict,
         found.append(f"the crawl ended early ({finish_reason or 'no finish reason recorded'})")
     fetched, failed = summary["pages_fetched"], summary["pages_failed"]
     if summary["articles_listed"] == 0 and summary["items_extracted"] == 0:
-        found.append("found no article at all" + (f" ({failed} pages failed)" if failed else
+        found.append("no articles found" + (f" ({failed} pages failed)" if failed else
                                                   " (nothing could be fetched)" if not fetched
                                                   else " on the pages fetched"))
     if fetched and failed / fetched > limits.max_error_ratio:

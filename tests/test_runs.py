@@ -47,7 +47,7 @@ def test_summary_of_a_run():
      ["9 of 40 pages failed (more than 20%)"]),
     ("finished", {"newsbot/pages_failed": 9}, Thresholds(max_error_ratio=0.25, min_coverage={}), []),
     ("finished", {"newsbot/incremental/listed": 0, "newsbot/coverage/items": 0},
-     Thresholds(min_coverage={}), ["found no article at all (2 pages failed)"]),
+     Thresholds(min_coverage={}), ["no articles found (2 pages failed)"]),
     ("finished", {"log_count/ERROR": 2}, Thresholds(min_coverage={}), ["2 errors logged"]),
 ])
 def test_problems(reason, changes, limits, expected):
@@ -101,7 +101,7 @@ def empty_portal(root: Path) -> None:
 @pytest.mark.parametrize("breaks, extra, reason", [
     (without_body_markup, [], "body found on 6"),
     (with_missing_pages, [], "pages failed (more than 20%)"),
-    (empty_portal, [], "found no article at all"),
+    (empty_portal, [], "no articles found"),
 ])
 def test_an_unhealthy_run_exits_1_with_a_one_line_reason(tmp_path, breaks, extra, reason):
     db = tmp_path / "news.db"
