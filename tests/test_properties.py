@@ -359,7 +359,7 @@ def test_the_spider_callbacks_survive_mutated_pages(data):
     page = HtmlResponse(f"http://portal.test{path}", body=body,
                         request=Request(f"http://portal.test{path}", meta={"page": 1}))
     callback = {"/": SPIDER.parse_home, "/society/index2.php": SPIDER.parse_section,
-                "/article/166785.php": SPIDER.parse_article}[path]
+                "/article/166785.php": SPIDER.read_article}[path]
     for out in callback(page):
         assert isinstance(out, (Request, Article))
         if isinstance(out, Request):
@@ -386,7 +386,7 @@ def test_links_no_url_parser_takes_are_skipped_not_raised(path):
     page = HtmlResponse(f"http://portal.test{path}", body=body,
                         request=Request(f"http://portal.test{path}", meta={"page": 1}))
     callback = {"/": spider.parse_home, "/society/index2.php": spider.parse_section,
-                "/article/166785.php": spider.parse_article}[path]
+                "/article/166785.php": spider.read_article}[path]
     out = list(callback(page))  # raised ValueError before
     # Only the empty href (the page itself) is a link; the broken ones are skipped.
     assert {r.url for r in out if isinstance(r, Request)} <= {f"http://portal.test{path}"}
