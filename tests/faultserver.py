@@ -224,7 +224,8 @@ def big(srv: FaultRoot, request: server.Request, spec: dict) -> int:
     filler = _Filler(request, total)
     request.registerProducer(filler, False)
     # The log says how much was sent before the client hung up: proof it did not read it all.
-    request.notifyFinish().addBoth(lambda _: srv.event(request, "big_sent", sent=total - filler.left))
+    request.notifyFinish().addBoth(
+        lambda _: srv.event(request, "big_sent", sent=total - filler.left))
     return server.NOT_DONE_YET
 
 
@@ -421,7 +422,7 @@ class FaultServer:
 
 def crawl(start_url: str, db: Path, *settings: str, timeout: float = 240,
           cwd: Path = REPO) -> subprocess.CompletedProcess:
-    """``newsbot crawl`` of ``start_url`` into ``db`` in a subprocess; ``settings`` are NAME=VALUE."""
+    """``newsbot crawl`` of ``start_url`` into ``db``, in a subprocess; settings are NAME=VALUE."""
     cmd = [sys.executable, "-m", "newsbot", "crawl", "--start-url", start_url, "--db", str(db)]
     for pair in settings:
         cmd += ["-s", pair]

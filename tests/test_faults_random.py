@@ -76,7 +76,7 @@ def test_the_first_run_loses_nothing_and_stores_only_right_articles(runs):
     assert run["finish_reason"] == "finished", first.stderr[-3000:]
     failed = {f["url"] for f in failures[run["id"]]}
     truth = {f"{srv.url}/article/{a['id']}.php": a for a in articles()}
-    assert failed & set(truth), "no article failed: the rate or the seed no longer exercise anything"
+    assert failed & set(truth), "no article failed: the seed and rate no longer exercise anything"
     assert set(truth) <= set(stored) | failed
     assert not set(stored) & failed
     assert [u for u in stored if not right(stored[u], truth[u], srv.url)] == []

@@ -123,7 +123,8 @@ def test_a_redirect_to_a_private_address_is_refused_for_a_public_start_url(publi
     reasons = failures_of(db)
     assert reasons[f"{start}/article/165005.php"].startswith(
         "redirect refused: private address: intranet.portal.test is 127.0.0.1")
-    assert reasons[f"{start}/article/165046.php"].startswith("redirect refused: off-site: 127.0.0.1")
+    assert reasons[f"{start}/article/165046.php"].startswith(
+        "redirect refused: off-site: 127.0.0.1")
     assert {h["host"].split(":")[0] for h in srv.hits()} == {"portal.test"}
 
 

@@ -37,8 +37,9 @@ class StrictCompressionMiddleware(HttpCompressionMiddleware):
             limit = request.meta.get("download_maxsize", self._max_size)
             defect = gzip_defect(response.body, limit)
             if defect == "too large":
-                raise PageRefused(f"too large: gzip body inflates past DOWNLOAD_MAXSIZE ({limit} B)",
-                                  url=request.url, status=response.status)
+                raise PageRefused(
+                    f"too large: gzip body inflates past DOWNLOAD_MAXSIZE ({limit} B)",
+                    url=request.url, status=response.status)
             if defect:
                 return self._retry_or_refuse(request, response, f"gzip {defect}")
         try:

@@ -19,7 +19,7 @@ WAIT_STATUSES = frozenset({429, 503})
 
 
 class RetryAfterMiddleware(RetryMiddleware):
-    """RetryMiddleware, but 429/503 with Retry-After waits first; a wait beyond the cap is refused."""
+    """RetryMiddleware, but a 429/503 with Retry-After waits first; past the cap, it is refused."""
 
     def __init__(self, settings):
         super().__init__(settings)
@@ -34,9 +34,9 @@ class RetryAfterMiddleware(RetryMiddleware):
         stats = self.crawler.stats
         if wait > self.max_wait:
             stats.inc_value("newsbot/retry_after/too_long")
-            raise PageRefused(f"Retry-After too long: HTTP {response.status} asks for {wait:.0f} s, "
-                              f"more than NEWSBOT_RETRY_AFTER_MAX ({self.max_wait:.0f} s)",
-                              url=request.url, status=response.status)
+            raise PageRefused(f"Retry-After too long: HTTP {response.status} asks for "
+                              f"{wait:.0f} s, more than NEWSBOT_RETRY_AFTER_MAX "
+                              f"({self.max_wait:.0f} s)", url=request.url, status=response.status)
         retry = self._retry(request, f"{response.status} Retry-After")
         if retry is None:
             return response  # retries spent: the error status is the page's fate
