@@ -1,65 +1,147 @@
-"""Read the link blocks of a page (MORE <Section> NEWS, POPULAR NEWS, listings); pure, no Scrapy."""
+"""Read the link blocks of a page (MORE <Section> NEWS, POPULAR NEWS, listings); pure, no Scrapy.
+
+Profile rules are compiled once to lxml XPath objects and run on lxml nodes: a parsel Selector
+per matched node (a Scrapy Selector also registers itself for leak tracking) cost more than the
+matching itself, a hundred times a page. ``select_first`` and ``select_all`` keep their parsel
+signatures for callers outside the hot path; results are the same either way.
+"""
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
+from functools import lru_cache
+from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from parsel import Selector, SelectorList
+from parsel.csstranslator import css2xpath
 
 from newsbot.processors import bare_credit, clean_text, normalize_url, split_credit
 
+# The EXSLT prefixes parsel maps for rules that use them (re:test(...), set:distinct(...)).
+_EXSLT = {"re": "http://exslt.org/regular-expressions", "set": "http://exslt.org/sets"}
 
-def select_first(sel: Selector, rules: list[str]) -> SelectorList:
+
+@lru_cache(maxsize=1024)
+def compiled(rule: str) -> etree.XPath:
+    """A rule (CSS, or XPath when it starts with "/" or "(") as parsel would run it, compiled once."""
+    query = rule if rule.startswith(("/", "(")) else css2xpath(rule)
+    namespaces = {p: uri for p, uri in _EXSLT.items() if f"{p}:" in query}
+    return etree.XPath(query, namespaces=namespaces or None, smart_strings=False)
+
+
+def matches(node, rule: str) -> list:
+    """What ``rule`` matches under an lxml node: elements, or strings for text and attributes."""
+    if not hasattr(node, "xpath"):  # a string matched by an earlier rule has no children
+        return []
+    found = compiled(rule)(node)
+    return found if isinstance(found, list) else [found]
+
+
+def first_matches(node, rules: list[str]) -> list:
     """The matches of the first rule that matches anything (rules in priority order)."""
     for rule in rules:
-        found = sel.xpath(rule) if rule.startswith(("/", "(")) else sel.css(rule)
+        found = matches(node, rule)
         if found:
             return found
-    return SelectorList([])
+    return []
+
+
+def as_text(match) -> str:
+    """A match as parsel's ``get()`` gives it: an element's HTML, a string as is."""
+    if isinstance(match, etree._Element):
+        return etree.tostring(match, method="html", encoding="unicode", with_tail=False)
+    if match is True or match is False:
+        return "1" if match else "0"
+    return str(match)
+
+
+def rule_values(node, rules: list[str]) -> list[str]:
+    """Every string matched by any rule, in rule order, duplicates kept."""
+    return [as_text(m) for rule in rules for m in matches(node, rule)]
+
+
+def texts(nodes: list) -> list[str]:
+    """The text nodes under each element (``.css("::text")``); strings have none."""
+    return [t for n in nodes for t in _TEXT(n)] if nodes else []
+
+
+def select_first(sel: Selector, rules: list[str]) -> SelectorList:
+    """The matches of the first rule that matches anything, as a parsel SelectorList."""
+    return SelectorList(sel.__class__(root=m, type=sel.type)
+                        for m in first_matches(sel.root, rules))
 
 
 def select_all(sel: Selector, rules: list[str]) -> list[str]:
     """Every string matched by any rule, in rule order, duplicates kept."""
-    values: list[str] = []
-    for rule in rules:
-        found = sel.xpath(rule) if rule.startswith(("/", "(")) else sel.css(rule)
-        values.extend(found.getall())
-    return values
+    return rule_values(sel.root, rules)
 
 
-def read_entry(entry: Selector, base_url: str, tracking: list[str]) -> dict | None:
-    """One listing entry -> {url, title, source}; None when it links nowhere."""
-    link = entry.css("a[href]")
-    if not link:
+_TEXT = compiled("::text")
+_HREFS = compiled("a::attr(href)")
+_CREDIT_TEXT = compiled(".credit ::text")
+_TAIL_TEXT = etree.XPath("following-sibling::text()", smart_strings=False)
+_RANK_TEXT = compiled(".rank::text")
+
+
+def block_hrefs(entries: list) -> list[str]:
+    """Every link address in a block's entries, in page order."""
+    return [h for e in entries if hasattr(e, "xpath") for h in _HREFS(e)]
+
+
+def link_url(base_url: str, href: str, tracking: list[str]) -> str:
+    """``normalize_url(urljoin(base_url, href))``; root-relative links resolve once per site."""
+    if href.startswith("/") and not href.startswith("//"):
+        # An absolute-path reference keeps only the base's scheme and host (RFC 3986 5.2.2),
+        # so the answer for "/article/1.php" is the same on every page of the site.
+        parts = urlsplit(base_url)
+        return _site_link(parts.scheme, parts.netloc, href, tuple(tracking))
+    return normalize_url(urljoin(base_url, href), tracking)
+
+
+@lru_cache(maxsize=16_384)
+def _site_link(scheme: str, netloc: str, href: str, tracking: tuple[str, ...]) -> str:
+    return normalize_url(urljoin(f"{scheme}://{netloc}/", href), list(tracking))
+
+
+def read_entry(entry, base_url: str, tracking: list[str]) -> dict | None:
+    """One listing entry (an lxml element or a parsel Selector) -> {url, title, source}; None
+    when it links nowhere."""
+    node = getattr(entry, "root", entry)
+    if not hasattr(node, "iter"):
         return None
-    href = link[0].attrib["href"].strip()
-    title = clean_text(" ".join(link[0].css("::text").getall()))
-    credit_text = clean_text(" ".join(entry.css(".credit ::text").getall()))
+    # descendant-or-self::a[@href], first one; iter() starts with the node itself.
+    link = next((a for a in node.iter("a") if a.get("href") is not None), None)
+    if link is None:
+        return None
+    href = link.get("href").strip()
+    title = clean_text(" ".join(link.itertext()))  # descendant-or-self::text()
+    credit_text = clean_text(" ".join(_CREDIT_TEXT(node)))
     if not credit_text:  # older layout: the credit is plain text after the link
-        credit_text = clean_text(" ".join(link[0].xpath("following-sibling::text()").getall()))
+        credit_text = clean_text(" ".join(_TAIL_TEXT(link)))
     credit = bare_credit(credit_text) if credit_text.startswith("(") else None
     if credit is None:
         title, credit = split_credit(title)
     if not title or href.startswith(("javascript:", "mailto:", "#")):
         return None
-    return {"url": normalize_url(urljoin(base_url, href), tracking), "title": title,
-            "source": credit}
+    return {"url": link_url(base_url, href, tracking), "title": title, "source": credit}
 
 
-def read_block(entries: SelectorList, base_url: str, tracking: list[str]) -> list[dict]:
+def read_block(entries, base_url: str, tracking: list[str]) -> list[dict]:
     """All entries of one block, in page order, duplicates kept (the links pipeline folds them)."""
     found = (read_entry(e, base_url, tracking) for e in entries)
     return [e for e in found if e is not None]
 
 
-def read_ranking(entries: SelectorList, base_url: str, tracking: list[str]) -> list[dict]:
+def read_ranking(entries, base_url: str, tracking: list[str]) -> list[dict]:
     """The POPULAR NEWS block -> [{rank, url, title, source}], rank printed or by position."""
     ranking = []
     for position, entry in enumerate(entries, 1):
         item = read_entry(entry, base_url, tracking)
         if item is None:
             continue
-        printed = clean_text(entry.css(".rank::text").get())
+        node = getattr(entry, "root", entry)
+        rank = _RANK_TEXT(node)
+        printed = clean_text(rank[0] if rank else None)
         item["rank"] = int(printed) if printed.isdigit() else position
         if printed and item["title"].startswith(printed + " "):
             item["title"] = item["title"][len(printed) + 1:]

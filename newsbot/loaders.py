@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timezone
+from typing import ClassVar
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 from itemloaders import ItemLoader
 from itemloaders.processors import Identity, MapCompose, TakeFirst
+from lxml import etree
 from scrapy.http import TextResponse
 from w3lib.html import remove_tags, replace_entities
 
 from newsbot.dates import DateEvidence
 from newsbot.items import Article
-from newsbot.links import read_block, read_ranking, select_first
+from newsbot.links import (as_text, first_matches, matches, read_block, read_ranking,
+                           rule_values, texts)
 from newsbot.processors import (clean_text, content_hash, normalize_source, normalize_url,
                                 parse_dateline, split_lead)
 from newsbot.profiles import SiteProfile
@@ -38,13 +42,32 @@ class ArticleLoader(ItemLoader):
     popular_in = Identity()
     popular_out = Identity()
 
+    # ItemLoader looks a field's processor up for every value it takes (an attribute, then the
+    # item class's field metadata through a new ItemAdapter): the answer is the same on every
+    # page, so it is looked up once per loader class, item class and field.
+    _processors: ClassVar[dict[tuple, Callable]] = {}
+
+    def get_input_processor(self, field_name: str) -> Callable:
+        return self._processor(field_name, "in", super().get_input_processor)
+
+    def get_output_processor(self, field_name: str) -> Callable:
+        return self._processor(field_name, "out", super().get_output_processor)
+
+    def _processor(self, field_name: str, kind: str, lookup: Callable[[str], Callable]) -> Callable:
+        key = (type(self), type(self.item), field_name, kind)
+        proc = self._processors.get(key)
+        if proc is None:
+            proc = self._processors[key] = lookup(field_name)
+        return proc
+
 
 def extract_article(response: TextResponse, profile: SiteProfile,
                     evidence: DateEvidence | None = None, stats=None,
                     now: datetime | None = None) -> Article:
     """Every field of the Article on ``response``; fields the page lacks stay None or empty."""
     now = now or datetime.now(timezone.utc)
-    sel = response.selector
+    sel = response.selector  # the page's one parse; everything below reads its lxml tree
+    root = sel.root
     loader = ArticleLoader(selector=sel, stats=stats)
     rules = profile.selectors
     url = response.url
@@ -54,12 +77,11 @@ def extract_article(response: TextResponse, profile: SiteProfile,
     loader.add_value("site", profile.name)
     loader.add_value("article_id", article_id)
     loader.add_value("canonical_url", canonical_url(response, profile, article_id))
-    loader.add_css("headline", rules["headline"])
-    loader.add_css("summary", rules.get("summary", []))
+    loader.add_value("headline", tracked_values(root, "headline", rules["headline"], stats))
+    loader.add_value("summary", tracked_values(root, "summary", rules.get("summary", []), stats))
 
-    kicker = profile.kicker.match(clean_text(" ".join(select_first(sel, rules.get("kicker", []))
-                                                    .css("::text").getall())))
-    body = article_paragraphs(sel, rules)
+    kicker = profile.kicker.match(clean_text(" ".join(texts(first_matches(root, rules.get("kicker", []))))))
+    body = article_paragraphs(root, rules)
     dateline, credit = None, None
     if body:
         dateline, credit, first = split_lead(body[0], profile.lead)
@@ -76,10 +98,9 @@ def extract_article(response: TextResponse, profile: SiteProfile,
     loader.add_value("published", published)
     loader.add_value("date_evidence", why)
 
-    base = response.url
     tracking = profile.tracking_params
-    loader.add_value("related", read_block(select_first(sel, rules["related"]), base, tracking))
-    loader.add_value("popular", read_ranking(select_first(sel, rules["popular"]), base, tracking))
+    loader.add_value("related", read_block(first_matches(root, rules["related"]), url, tracking))
+    loader.add_value("popular", read_ranking(first_matches(root, rules["popular"]), url, tracking))
     loader.add_value("crawled_at", now.isoformat(timespec="seconds"))
     item = loader.load_item()
     item.related = item.related or []
@@ -88,21 +109,34 @@ def extract_article(response: TextResponse, profile: SiteProfile,
     return item
 
 
-def article_paragraphs(sel, rules: dict[str, list[str]]) -> list[str]:
+def tracked_values(root, field: str, rules: list[str], stats=None) -> list[str]:
+    """What ``loader.add_css(field, rules)`` collects, with the same ``parser/<field>/css/<rule>``
+    counts, from rules compiled once (newsbot.links) instead of a Selector per match."""
+    values = []
+    for rule in rules:
+        found = rule_values(root, [rule])
+        if stats is not None:
+            stats.inc_value(f"parser/{field}/css/{rule}", 1 if found else 0)
+        values += found
+    return values
+
+
+def article_paragraphs(root, rules: dict[str, list[str]]) -> list[str]:
     """The body container's paragraphs, ads and share buttons dropped."""
-    container = select_first(sel, rules["body"])
-    if not container:
+    container = first_matches(root, rules["body"])
+    if not container or not isinstance(container[0], etree._Element):
         return []
-    root = container[0]
-    drop = {m.root for rule in rules.get("body_drop", []) for m in root.css(rule)}
-    return paragraphs(root.root, drop)
+    body = container[0]
+    drop = {m for rule in rules.get("body_drop", []) for m in matches(body, rule)}
+    return paragraphs(body, drop)
 
 
 def canonical_url(response: TextResponse, profile: SiteProfile, article_id: str | None) -> str:
     """The portal's current-layout address for this id, else the page's own canonical link."""
     if article_id and profile.canonical_article:
         return profile.canonical_for(response.url)
-    href = select_first(response.selector, profile.selectors.get("canonical", [])).get()
+    found = first_matches(response.selector.root, profile.selectors.get("canonical", []))
+    href = as_text(found[0]) if found else None
     return normalize_url(urljoin(response.url, href or response.url), profile.tracking_params)
 
 
