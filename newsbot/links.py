@@ -65,6 +65,25 @@ def texts(nodes: list) -> list[str]:
     return [t for n in nodes for t in _TEXT(n)] if nodes else []
 
 
+class PageMatches:
+    """One page's rule matches, each list of rules run once however many readers ask for it
+    (the loader reads the related block, the spider follows its links)."""
+
+    def __init__(self, root):
+        self.root = root
+        self._first: dict[tuple[str, ...], list] = {}
+
+    def first(self, rules: list[str]) -> list:
+        key = tuple(rules)
+        if key not in self._first:
+            self._first[key] = first_matches(self.root, rules)
+        return self._first[key]
+
+    def values(self, rules: list[str]) -> list[str]:
+        """The first matching rule's matches as strings (``select_first(...).getall()``)."""
+        return [as_text(m) for m in self.first(rules)]
+
+
 def select_first(sel: Selector, rules: list[str]) -> SelectorList:
     """The matches of the first rule that matches anything, as a parsel SelectorList."""
     return SelectorList(sel.__class__(root=m, type=sel.type)
@@ -93,14 +112,19 @@ def link_url(base_url: str, href: str, tracking: list[str]) -> str:
     if href.startswith("/") and not href.startswith("//"):
         # An absolute-path reference keeps only the base's scheme and host (RFC 3986 5.2.2),
         # so the answer for "/article/1.php" is the same on every page of the site.
-        parts = urlsplit(base_url)
-        return _site_link(parts.scheme, parts.netloc, href, tuple(tracking))
+        return _site_link(_site_root(base_url), href, tuple(tracking))
     return normalize_url(urljoin(base_url, href), tracking)
 
 
+@lru_cache(maxsize=256)
+def _site_root(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
 @lru_cache(maxsize=16_384)
-def _site_link(scheme: str, netloc: str, href: str, tracking: tuple[str, ...]) -> str:
-    return normalize_url(urljoin(f"{scheme}://{netloc}/", href), list(tracking))
+def _site_link(root: str, href: str, tracking: tuple[str, ...]) -> str:
+    return normalize_url(urljoin(root, href), list(tracking))
 
 
 def read_entry(entry, base_url: str, tracking: list[str]) -> dict | None:
@@ -133,13 +157,21 @@ def read_block(entries, base_url: str, tracking: list[str]) -> list[dict]:
 
 
 def read_ranking(entries, base_url: str, tracking: list[str]) -> list[dict]:
-    """The POPULAR NEWS block -> [{rank, url, title, source}], rank printed or by position."""
+    """The POPULAR NEWS block -> [{rank, url, title, source}], rank printed or by position.
+
+    The ranking is the same on every page at one moment, so a block read once is remembered
+    by its markup: a later page with the same markup (and links that do not depend on the page's
+    own address) gets a copy of the same answer.
+    """
+    nodes = [getattr(e, "root", e) for e in entries]
+    key = _ranking_key(nodes, base_url, tracking)
+    if key in _RANKINGS:
+        return [dict(e) for e in _RANKINGS[key]]
     ranking = []
-    for position, entry in enumerate(entries, 1):
-        item = read_entry(entry, base_url, tracking)
+    for position, node in enumerate(nodes, 1):
+        item = read_entry(node, base_url, tracking)
         if item is None:
             continue
-        node = getattr(entry, "root", entry)
         rank = _RANK_TEXT(node)
         printed = clean_text(rank[0] if rank else None)
         item["rank"] = int(printed) if printed.isdigit() else position
@@ -147,4 +179,31 @@ def read_ranking(entries, base_url: str, tracking: list[str]) -> list[dict]:
             item["title"] = item["title"][len(printed) + 1:]
         ranking.append({"rank": item["rank"], "url": item["url"], "title": item["title"],
                         "source": item["source"]})
+    if key is not None:
+        if len(_RANKINGS) >= 64:  # a crawl sees a handful of rankings; stay bounded regardless
+            _RANKINGS.clear()
+        _RANKINGS[key] = [dict(e) for e in ranking]
     return ranking
+
+
+_RANKINGS: dict[tuple, list[dict]] = {}
+
+
+def _ranking_key(nodes: list, base_url: str, tracking: list[str]) -> tuple | None:
+    """What a ranking's reading depends on, or None when that includes the page's own address.
+
+    read_entry looks inside each entry only (its first link, texts, credit and rank), except
+    for a link that is the entry itself, whose credit may follow it outside; and it resolves
+    root-relative links by the site alone.
+    """
+    markup = []
+    for node in nodes:
+        if not isinstance(node, etree._Element):
+            return None
+        link = next((a for a in node.iter("a") if a.get("href") is not None), None)
+        if link is not None:
+            href = link.get("href").strip()
+            if link is node or not href.startswith("/") or href.startswith("//"):
+                return None
+        markup.append(etree.tostring(node, with_tail=False))
+    return _site_root(base_url), tuple(tracking), tuple(markup)

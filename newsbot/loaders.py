@@ -16,8 +16,8 @@ from w3lib.html import remove_tags, replace_entities
 
 from newsbot.dates import DateEvidence
 from newsbot.items import Article
-from newsbot.links import (as_text, first_matches, matches, read_block, read_ranking,
-                           rule_values, texts)
+from newsbot.links import (PageMatches, as_text, first_matches, matches, read_block,
+                           read_ranking, rule_values, texts)
 from newsbot.processors import (clean_text, content_hash, normalize_source, normalize_url,
                                 parse_dateline, split_lead)
 from newsbot.profiles import SiteProfile
@@ -63,11 +63,15 @@ class ArticleLoader(ItemLoader):
 
 def extract_article(response: TextResponse, profile: SiteProfile,
                     evidence: DateEvidence | None = None, stats=None,
-                    now: datetime | None = None) -> Article:
-    """Every field of the Article on ``response``; fields the page lacks stay None or empty."""
+                    now: datetime | None = None, page: PageMatches | None = None) -> Article:
+    """Every field of the Article on ``response``; fields the page lacks stay None or empty.
+
+    ``page`` shares rule matches with a caller that reads the same page (the spider).
+    """
     now = now or datetime.now(timezone.utc)
     sel = response.selector  # the page's one parse; everything below reads its lxml tree
     root = sel.root
+    page = page or PageMatches(root)
     loader = ArticleLoader(selector=sel, stats=stats)
     rules = profile.selectors
     url = response.url
@@ -80,8 +84,9 @@ def extract_article(response: TextResponse, profile: SiteProfile,
     loader.add_value("headline", tracked_values(root, "headline", rules["headline"], stats))
     loader.add_value("summary", tracked_values(root, "summary", rules.get("summary", []), stats))
 
-    kicker = profile.kicker.match(clean_text(" ".join(texts(first_matches(root, rules.get("kicker", []))))))
-    body = article_paragraphs(root, rules)
+    kicker_text = " ".join(texts(page.first(rules.get("kicker", []))))
+    kicker = profile.kicker.match(clean_text(kicker_text))
+    body = article_paragraphs(page, rules)
     dateline, credit = None, None
     if body:
         dateline, credit, first = split_lead(body[0], profile.lead)
@@ -99,8 +104,8 @@ def extract_article(response: TextResponse, profile: SiteProfile,
     loader.add_value("date_evidence", why)
 
     tracking = profile.tracking_params
-    loader.add_value("related", read_block(first_matches(root, rules["related"]), url, tracking))
-    loader.add_value("popular", read_ranking(first_matches(root, rules["popular"]), url, tracking))
+    loader.add_value("related", read_block(page.first(rules["related"]), url, tracking))
+    loader.add_value("popular", read_ranking(page.first(rules["popular"]), url, tracking))
     loader.add_value("crawled_at", now.isoformat(timespec="seconds"))
     item = loader.load_item()
     item.related = item.related or []
@@ -121,9 +126,9 @@ def tracked_values(root, field: str, rules: list[str], stats=None) -> list[str]:
     return values
 
 
-def article_paragraphs(root, rules: dict[str, list[str]]) -> list[str]:
+def article_paragraphs(page: PageMatches, rules: dict[str, list[str]]) -> list[str]:
     """The body container's paragraphs, ads and share buttons dropped."""
-    container = first_matches(root, rules["body"])
+    container = page.first(rules["body"])
     if not container or not isinstance(container[0], etree._Element):
         return []
     body = container[0]

@@ -15,14 +15,16 @@ from scrapy import Request, Spider
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.asyncio import sleep
 
 from newsbot import signals as newsbot_signals
 from newsbot.dates import DateEvidence
 from newsbot.feeds import feed_entries, sitemap_entries
-from newsbot.links import select_all, select_first
+from newsbot.links import PageMatches, block_hrefs, rule_values
 from newsbot.loaders import extract_article
 from newsbot.processors import normalize_url
 from newsbot.profiles import SiteProfile, load_profile
+from newsbot.store.seen import SeenStore
 
 DISCOVERY = ("nav", "feeds", "sitemap")
 
@@ -44,6 +46,7 @@ class PortalSpider(Spider):
         self.follow_links = str(follow_links).lower() not in ("0", "false", "no")
         self.evidence = DateEvidence()
         self.profile: SiteProfile | None = None
+        self._seen: SeenStore | None = None
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs) -> PortalSpider:
@@ -66,19 +69,39 @@ class PortalSpider(Spider):
                 page = await self.fetch(home, "home")
             # Every full date the feeds and sitemaps give is read before any article is
             # requested: an article fetched early would lead, through its related links, to
-            # articles whose year then had no evidence yet.
-            seeds: list[str] = []
+            # articles whose year then had no evidence yet. Their URLs wait in the seen-store's
+            # queue (a 50,000-URL sitemap is not held in memory) and are handed out lazily.
             if page is not None and "feeds" in self.discover:
                 for url in self.feed_urls(page):
-                    seeds += self.read_feed(await self.fetch(url, "feed"))
+                    self.seen.push_seeds(self.read_feed(await self.fetch(url, "feed")))
             if "sitemap" in self.discover:
                 for url in self.profile.sitemaps:
-                    seeds += await self.read_sitemap(urljoin(home, url))
-            for request in self.article_requests(seeds):
+                    await self.read_sitemap(urljoin(home, url))
+            for request in self.article_requests(self.seen.seeds()):
+                await self.backout()
                 yield request
             if page is not None and "nav" in self.discover:
                 for request in self.parse_home(page):
                     yield request
+
+    async def backout(self) -> None:
+        """Wait while the downloader is full: Scrapy 2.19 reads start() on whenever it is, so
+        without this every sitemap URL would sit in the scheduler's memory at once."""
+        engine = self.crawler.engine
+        while engine is not None and engine.needs_backout():
+            await sleep(0.005)
+
+    @property
+    def seen(self) -> SeenStore:
+        """URLs already requested and the queue of start URLs, on disk (opened on first use)."""
+        if self._seen is None:
+            self._seen = SeenStore()
+        return self._seen
+
+    def closed(self, reason: str) -> None:
+        if self._seen is not None:
+            self._seen.close()
+            self._seen = None
 
     async def fetch(self, url: str, kind: str) -> TextResponse | None:
         """Download now, through the downloader middlewares (robots.txt, retries, redirects)."""
@@ -101,8 +124,8 @@ class PortalSpider(Spider):
         """The profile's feeds, the home page's advertised feeds and every section's feed."""
         urls = [urljoin(home.url, u) for u in self.profile.feeds]
         if isinstance(home, TextResponse):
-            urls += [home.urljoin(u) for u in select_all(home.selector,
-                                                         self.profile.selectors.get("feed_links", []))]
+            urls += [home.urljoin(u) for u in rule_values(home.selector.root,
+                                                          self.profile.selectors.get("feed_links", []))]
         keep = [normalize_url(u, []) for u in urls if self.on_site(u)]
         return list(dict.fromkeys(u for u in keep if urlsplit(u).path.endswith(".xml")))
 
@@ -112,18 +135,19 @@ class PortalSpider(Spider):
             return []
         return self.learn_dates(feed_entries(response.body), response, "feed")
 
-    async def read_sitemap(self, url: str, depth: int = 0) -> list[str]:
-        """Article URLs of a sitemap (following a sitemap index); lastmod dates become evidence."""
+    async def read_sitemap(self, url: str, depth: int = 0) -> int:
+        """Queue a sitemap's article URLs (following a sitemap index); lastmod dates become
+        evidence. Returns the number of URLs queued."""
         response = await self.fetch(url, "sitemap")
         if response is None:
-            return []
+            return 0
         kind, entries = sitemap_entries(response.body)
         if kind == "sitemapindex" and depth < 2:
-            urls = []
+            queued = 0
             for loc, _ in entries:
-                urls += await self.read_sitemap(response.urljoin(loc), depth + 1)
-            return urls
-        return self.learn_dates(entries, response, "sitemap")
+                queued += await self.read_sitemap(response.urljoin(loc), depth + 1)
+            return queued
+        return self.seen.push_seeds(self.learn_dates(entries, response, "sitemap"))
 
     def learn_dates(self, entries: list[tuple[str, date | None]], response: Response,
                     kind: str) -> list[str]:
@@ -139,8 +163,7 @@ class PortalSpider(Spider):
 
     # -- navigation -----------------------------------------------------------------------
     def parse_home(self, response: Response) -> Iterable[Request]:
-        sel = response.selector
-        for href in select_all(sel, self.profile.selectors["section_links"]):
+        for href in rule_values(response.selector.root, self.profile.selectors["section_links"]):
             url = normalize_url(response.urljoin(href), self.profile.tracking_params)
             if self.on_site(url) and self.profile.is_section(urlsplit(url).path) \
                     and urlsplit(url).path != "/":
@@ -154,7 +177,7 @@ class PortalSpider(Spider):
         page = response.meta.get("page", 1)
         if self.max_pages is not None and page >= self.max_pages:
             return
-        href = select_first(response.selector, self.profile.selectors["next_page"]).get()
+        href = next(iter(PageMatches(response.selector.root).values(self.profile.selectors["next_page"])), None)
         if href:
             url = normalize_url(response.urljoin(href), self.profile.tracking_params)
             if self.on_site(url):
@@ -163,21 +186,29 @@ class PortalSpider(Spider):
 
     def listed_articles(self, response: Response) -> Iterable[Request]:
         rules = self.profile.selectors
-        hrefs = select_all(response.selector, rules["listing_links"])
+        hrefs = rule_values(response.selector.root, rules["listing_links"])
         if self.follow_links:
-            hrefs += self.block_links(response)
+            hrefs += self.block_links(PageMatches(response.selector.root))
         return self.article_requests(response.urljoin(h) for h in hrefs)
 
-    def block_links(self, response: Response) -> list[str]:
+    def block_links(self, page: PageMatches) -> list[str]:
         """Links in the related and popular blocks: more articles, some of them gone."""
         rules = self.profile.selectors
-        return [href for rule in ("related", "popular")
-                for href in select_first(response.selector, rules[rule]).css("a::attr(href)").getall()]
+        return [href for rule in ("related", "popular") for href in block_hrefs(page.first(rules[rule]))]
 
     def article_requests(self, urls: Iterable[str]) -> Iterable[Request]:
+        """A request for each article URL not requested before in this crawl.
+
+        Most links on a page (POPULAR NEWS, related stories) were requested already; asking
+        the seen-store first spares each of them a Request, the spider middlewares, a
+        fingerprint and the dupefilter, which cost more than the page they lead to.
+        """
         for url in urls:
             url = normalize_url(url, self.profile.tracking_params)
             if self.on_site(url) and self.profile.article_id(urlsplit(url).path):
+                if not self.seen.add(url):
+                    self.crawler.stats.inc_value("newsbot/links/already_requested")
+                    continue
                 yield Request(url, callback=self.parse_article, errback=self.on_error,
                               meta={"kind": "article"})
 
@@ -187,9 +218,10 @@ class PortalSpider(Spider):
         if not isinstance(response, TextResponse):
             self.page_failed(response.url, "not a text page", response.status)
             return
-        yield extract_article(response, self.profile, self.evidence, self.crawler.stats)
+        page = PageMatches(response.selector.root)  # the blocks are found once for both uses
+        yield extract_article(response, self.profile, self.evidence, self.crawler.stats, page=page)
         if self.follow_links:
-            yield from self.article_requests(response.urljoin(h) for h in self.block_links(response))
+            yield from self.article_requests(response.urljoin(h) for h in self.block_links(page))
 
     # -- failures -------------------------------------------------------------------------
     def on_error(self, failure):
