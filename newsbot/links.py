@@ -107,6 +107,18 @@ def block_hrefs(entries: list) -> list[str]:
     return [h for e in entries if hasattr(e, "xpath") for h in _HREFS(e)]
 
 
+def join_url(base_url: str, href: str) -> str:
+    """``urljoin(base_url, href)``; a root-relative link is joined once per site (see link_url)."""
+    if href.startswith("/") and not href.startswith("//"):
+        return _site_join(_site_root(base_url), href)
+    return urljoin(base_url, href)
+
+
+@lru_cache(maxsize=16_384)
+def _site_join(root: str, href: str) -> str:
+    return urljoin(root, href)
+
+
 def link_url(base_url: str, href: str, tracking: list[str]) -> str:
     """``normalize_url(urljoin(base_url, href))``; root-relative links resolve once per site."""
     if href.startswith("/") and not href.startswith("//"):
@@ -129,10 +141,48 @@ def _site_link(root: str, href: str, tracking: tuple[str, ...]) -> str:
 
 def read_entry(entry, base_url: str, tracking: list[str]) -> dict | None:
     """One listing entry (an lxml element or a parsel Selector) -> {url, title, source}; None
-    when it links nowhere."""
+    when it links nowhere.
+
+    A story is listed in the related blocks of many pages with the same markup, so an entry
+    read once is remembered by its markup (when its reading depends on nothing outside it).
+    """
     node = getattr(entry, "root", entry)
     if not hasattr(node, "iter"):
         return None
+    key = _entry_key(node, base_url, tracking)
+    if key is not None and key in _ENTRIES:
+        found = _ENTRIES[key]
+        return dict(found) if found is not None else None
+    found = _read_entry(node, base_url, tracking)
+    if key is not None:
+        if len(_ENTRIES) >= 8_192:  # bounded: memory must not grow with the crawl
+            _ENTRIES.clear()
+        _ENTRIES[key] = dict(found) if found is not None else None
+    return found
+
+
+_ENTRIES: dict[tuple, dict | None] = {}
+
+
+def _entry_key(node, base_url: str, tracking: list[str]) -> tuple | None:
+    """What reading ``node`` depends on, or None when that includes the page's own address or
+    text outside the entry.
+
+    read_entry looks inside the entry only (its first link, texts, credit), except for a link
+    that is the entry itself, whose credit may follow it outside; and it resolves root-relative
+    links by the site alone.
+    """
+    if not isinstance(node, etree._Element):
+        return None
+    link = next((a for a in node.iter("a") if a.get("href") is not None), None)
+    if link is not None:
+        href = link.get("href").strip()
+        if link is node or not href.startswith("/") or href.startswith("//"):
+            return None
+    return _site_root(base_url), tuple(tracking), etree.tostring(node, with_tail=False)
+
+
+def _read_entry(node, base_url: str, tracking: list[str]) -> dict | None:
     # descendant-or-self::a[@href], first one; iter() starts with the node itself.
     link = next((a for a in node.iter("a") if a.get("href") is not None), None)
     if link is None:
@@ -190,20 +240,7 @@ _RANKINGS: dict[tuple, list[dict]] = {}
 
 
 def _ranking_key(nodes: list, base_url: str, tracking: list[str]) -> tuple | None:
-    """What a ranking's reading depends on, or None when that includes the page's own address.
-
-    read_entry looks inside each entry only (its first link, texts, credit and rank), except
-    for a link that is the entry itself, whose credit may follow it outside; and it resolves
-    root-relative links by the site alone.
-    """
-    markup = []
-    for node in nodes:
-        if not isinstance(node, etree._Element):
-            return None
-        link = next((a for a in node.iter("a") if a.get("href") is not None), None)
-        if link is not None:
-            href = link.get("href").strip()
-            if link is node or not href.startswith("/") or href.startswith("//"):
-                return None
-        markup.append(etree.tostring(node, with_tail=False))
-    return _site_root(base_url), tuple(tracking), tuple(markup)
+    """What a ranking's reading depends on (each entry's, see _entry_key, and its rank, which
+    is inside the entry), or None when that includes the page's own address."""
+    keys = [_entry_key(node, base_url, tracking) for node in nodes]
+    return None if None in keys else tuple(keys)

@@ -18,8 +18,8 @@ from newsbot.dates import DateEvidence
 from newsbot.items import Article
 from newsbot.links import (PageMatches, as_text, first_matches, matches, read_block,
                            read_ranking, rule_values, texts)
-from newsbot.processors import (clean_text, content_hash, normalize_source, normalize_url,
-                                parse_dateline, split_lead)
+from newsbot.processors import (clean_content_hash, clean_text, normalize_source,
+                                normalize_url, parse_dateline, split_lead)
 from newsbot.profiles import SiteProfile
 from newsbot.text import paragraphs
 
@@ -110,7 +110,7 @@ def extract_article(response: TextResponse, profile: SiteProfile,
     item = loader.load_item()
     item.related = item.related or []
     item.popular = item.popular or []
-    item.content_hash = content_hash(item.headline, item.body) if item.body else None
+    item.content_hash = clean_content_hash(item.headline, body) if item.body else None
     return item
 
 

@@ -16,11 +16,12 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.asyncio import sleep
+from scrapy.utils.response import get_base_url
 
 from newsbot import signals as newsbot_signals
 from newsbot.dates import DateEvidence
 from newsbot.feeds import feed_entries, sitemap_entries
-from newsbot.links import PageMatches, block_hrefs, rule_values
+from newsbot.links import PageMatches, block_hrefs, join_url, rule_values
 from newsbot.loaders import extract_article
 from newsbot.processors import normalize_url
 from newsbot.profiles import SiteProfile, load_profile
@@ -47,6 +48,7 @@ class PortalSpider(Spider):
         self.evidence = DateEvidence()
         self.profile: SiteProfile | None = None
         self._seen: SeenStore | None = None
+        self._article_urls: dict[str, str | None] = {}
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs) -> PortalSpider:
@@ -189,7 +191,7 @@ class PortalSpider(Spider):
         hrefs = rule_values(response.selector.root, rules["listing_links"])
         if self.follow_links:
             hrefs += self.block_links(PageMatches(response.selector.root))
-        return self.article_requests(response.urljoin(h) for h in hrefs)
+        return self.article_requests(self.joined(response, hrefs))
 
     def block_links(self, page: PageMatches) -> list[str]:
         """Links in the related and popular blocks: more articles, some of them gone."""
@@ -204,13 +206,33 @@ class PortalSpider(Spider):
         fingerprint and the dupefilter, which cost more than the page they lead to.
         """
         for url in urls:
-            url = normalize_url(url, self.profile.tracking_params)
-            if self.on_site(url) and self.profile.article_id(urlsplit(url).path):
-                if not self.seen.add(url):
-                    self.crawler.stats.inc_value("newsbot/links/already_requested")
-                    continue
-                yield Request(url, callback=self.parse_article, errback=self.on_error,
-                              meta={"kind": "article"})
+            url = self.article_url(url)
+            if url is None:
+                continue
+            if not self.seen.add(url):
+                self.crawler.stats.inc_value("newsbot/links/already_requested")
+                continue
+            yield Request(url, callback=self.parse_article, errback=self.on_error,
+                          meta={"kind": "article"})
+
+    def article_url(self, url: str) -> str | None:
+        """The normalised URL when ``url`` is an article of this site, else None (remembered
+        for the latest few thousand links, which recur page after page)."""
+        if url in self._article_urls:
+            return self._article_urls[url]
+        found = normalize_url(url, self.profile.tracking_params)
+        if not (self.on_site(found) and self.profile.article_id(urlsplit(found).path)):
+            found = None
+        if len(self._article_urls) >= 8_192:
+            self._article_urls.clear()
+        self._article_urls[url] = found
+        return found
+
+    @staticmethod
+    def joined(response: Response, hrefs: Iterable[str]) -> Iterable[str]:
+        """``response.urljoin(href)`` for each href (the page's <base> honoured)."""
+        base = get_base_url(response) if isinstance(response, TextResponse) else response.url
+        return (join_url(base, h) for h in hrefs)
 
     # -- articles -------------------------------------------------------------------------
     def parse_article(self, response: Response):
@@ -221,7 +243,7 @@ class PortalSpider(Spider):
         page = PageMatches(response.selector.root)  # the blocks are found once for both uses
         yield extract_article(response, self.profile, self.evidence, self.crawler.stats, page=page)
         if self.follow_links:
-            yield from self.article_requests(response.urljoin(h) for h in self.block_links(page))
+            yield from self.article_requests(self.joined(response, self.block_links(page)))
 
     # -- failures -------------------------------------------------------------------------
     def on_error(self, failure):
