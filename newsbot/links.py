@@ -144,17 +144,17 @@ def read_entry(entry, base_url: str, tracking: list[str]) -> dict | None:
     when it links nowhere.
 
     A story is listed in the related blocks of many pages with the same markup, so an entry
-    read once is remembered by its markup (when its reading depends on nothing outside it).
+    read once is remembered by its markup, when its reading depends on nothing outside it.
     """
     node = getattr(entry, "root", entry)
     if not hasattr(node, "iter"):
         return None
     key = _entry_key(node, base_url, tracking)
-    if key is not None and key in _ENTRIES:
+    if key in _ENTRIES:
         found = _ENTRIES[key]
         return dict(found) if found is not None else None
-    found = _read_entry(node, base_url, tracking)
-    if key is not None:
+    found, site_wide = _read_entry(node, base_url, tracking)
+    if site_wide:
         if len(_ENTRIES) >= 8_192:  # bounded: memory must not grow with the crawl
             _ENTRIES.clear()
         _ENTRIES[key] = dict(found) if found is not None else None
@@ -165,29 +165,22 @@ _ENTRIES: dict[tuple, dict | None] = {}
 
 
 def _entry_key(node, base_url: str, tracking: list[str]) -> tuple | None:
-    """What reading ``node`` depends on, or None when that includes the page's own address or
-    text outside the entry.
-
-    read_entry looks inside the entry only (its first link, texts, credit), except for a link
-    that is the entry itself, whose credit may follow it outside; and it resolves root-relative
-    links by the site alone.
-    """
+    """The entry's markup and the site: all that a site-wide reading depends on."""
     if not isinstance(node, etree._Element):
         return None
-    link = next((a for a in node.iter("a") if a.get("href") is not None), None)
-    if link is not None:
-        href = link.get("href").strip()
-        if link is node or not href.startswith("/") or href.startswith("//"):
-            return None
     return _site_root(base_url), tuple(tracking), etree.tostring(node, with_tail=False)
 
 
-def _read_entry(node, base_url: str, tracking: list[str]) -> dict | None:
+def _read_entry(node, base_url: str, tracking: list[str]) -> tuple[dict | None, bool]:
+    """The entry's reading, and whether it holds on every page of the site: it looked inside
+    the entry only (not at a credit after a link that is the entry itself) and its link is
+    root-relative, resolved by the site alone."""
     # descendant-or-self::a[@href], first one; iter() starts with the node itself.
     link = next((a for a in node.iter("a") if a.get("href") is not None), None)
     if link is None:
-        return None
+        return None, True
     href = link.get("href").strip()
+    site_wide = link is not node and href.startswith("/") and not href.startswith("//")
     title = clean_text(" ".join(link.itertext()))  # descendant-or-self::text()
     credit_text = clean_text(" ".join(_CREDIT_TEXT(node)))
     if not credit_text:  # older layout: the credit is plain text after the link
@@ -196,8 +189,8 @@ def _read_entry(node, base_url: str, tracking: list[str]) -> dict | None:
     if credit is None:
         title, credit = split_credit(title)
     if not title or href.startswith(("javascript:", "mailto:", "#")):
-        return None
-    return {"url": link_url(base_url, href, tracking), "title": title, "source": credit}
+        return None, site_wide
+    return {"url": link_url(base_url, href, tracking), "title": title, "source": credit}, site_wide
 
 
 def read_block(entries, base_url: str, tracking: list[str]) -> list[dict]:
@@ -210,16 +203,19 @@ def read_ranking(entries, base_url: str, tracking: list[str]) -> list[dict]:
     """The POPULAR NEWS block -> [{rank, url, title, source}], rank printed or by position.
 
     The ranking is the same on every page at one moment, so a block read once is remembered
-    by its markup: a later page with the same markup (and links that do not depend on the page's
-    own address) gets a copy of the same answer.
+    by its entries' markup when every entry's reading holds site-wide (see read_entry).
     """
     nodes = [getattr(e, "root", e) for e in entries]
-    key = _ranking_key(nodes, base_url, tracking)
+    keys = [_entry_key(node, base_url, tracking) for node in nodes]
+    key = None if None in keys else tuple(keys)
     if key in _RANKINGS:
         return [dict(e) for e in _RANKINGS[key]]
     ranking = []
+    site_wide = True
     for position, node in enumerate(nodes, 1):
-        item = read_entry(node, base_url, tracking)
+        item, entry_site_wide = _read_entry(node, base_url, tracking) \
+            if isinstance(node, etree._Element) else (None, False)
+        site_wide = site_wide and entry_site_wide
         if item is None:
             continue
         rank = _RANK_TEXT(node)
@@ -229,7 +225,7 @@ def read_ranking(entries, base_url: str, tracking: list[str]) -> list[dict]:
             item["title"] = item["title"][len(printed) + 1:]
         ranking.append({"rank": item["rank"], "url": item["url"], "title": item["title"],
                         "source": item["source"]})
-    if key is not None:
+    if key is not None and site_wide:
         if len(_RANKINGS) >= 64:  # a crawl sees a handful of rankings; stay bounded regardless
             _RANKINGS.clear()
         _RANKINGS[key] = [dict(e) for e in ranking]
@@ -237,10 +233,3 @@ def read_ranking(entries, base_url: str, tracking: list[str]) -> list[dict]:
 
 
 _RANKINGS: dict[tuple, list[dict]] = {}
-
-
-def _ranking_key(nodes: list, base_url: str, tracking: list[str]) -> tuple | None:
-    """What a ranking's reading depends on (each entry's, see _entry_key, and its rank, which
-    is inside the entry), or None when that includes the page's own address."""
-    keys = [_entry_key(node, base_url, tracking) for node in nodes]
-    return None if None in keys else tuple(keys)

@@ -108,15 +108,19 @@ def test_remembered_link_blocks_read_as_fresh_ones(page):
         assert read(entries, page.url, TRACKING) == fresh
 
 
-def test_an_entry_whose_credit_follows_its_link_outside_is_not_remembered():
-    html = ('<ul><li><a href="/article/1.php">One</a> (NHK)</li></ul>'
+def test_an_entry_read_from_outside_itself_or_against_the_page_is_not_remembered():
+    html = ('<ul><li><a href="/article/1.php">One</a> (NHK)</li>'
+            '<li><a href="article/3.php">Three</a></li></ul>'
             '<p><a href="/article/2.php">Two</a> (Kyodo)</p>')
     root = Selector(text=html).root
-    [one] = root.xpath("//li")
+    one, three = root.xpath("//li")
     [two] = root.xpath("//p/a")
+    links._ENTRIES.clear()
     assert read_entry(one, "http://h/x", TRACKING)["source"] == "NHK"
-    assert links._entry_key(two, "http://h/x", TRACKING) is None  # the link is the entry
-    assert links._entry_key(root.xpath("//li")[0], "http://h/x", TRACKING) is not None
+    assert read_entry(two, "http://h/x", TRACKING)["source"] == "Kyodo"  # read from outside it
+    assert read_entry(three, "http://h/a/x", TRACKING)["url"] == "http://h/a/article/3.php"
+    assert read_entry(three, "http://h/b/x", TRACKING)["url"] == "http://h/b/article/3.php"
+    assert [k[2] for k in links._ENTRIES] == [links.etree.tostring(one, with_tail=False)]
 
 
 def test_extraction_is_the_same_with_a_shared_page_and_without(page):

@@ -205,15 +205,18 @@ class PortalSpider(Spider):
         the seen-store first spares each of them a Request, the spider middlewares, a
         fingerprint and the dupefilter, which cost more than the page they lead to.
         """
+        known = 0
         for url in urls:
             url = self.article_url(url)
             if url is None:
                 continue
             if not self.seen.add(url):
-                self.crawler.stats.inc_value("newsbot/links/already_requested")
+                known += 1
                 continue
             yield Request(url, callback=self.parse_article, errback=self.on_error,
                           meta={"kind": "article"})
+        if known:
+            self.crawler.stats.inc_value("newsbot/links/already_requested", known)
 
     def article_url(self, url: str) -> str | None:
         """The normalised URL when ``url`` is an article of this site, else None (remembered
