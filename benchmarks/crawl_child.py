@@ -23,7 +23,7 @@ from scrapy.settings import Settings
 from benchmarks.meter import Meter
 
 
-def settings_for(kind: str, db: str) -> Settings:
+def settings_for(kind: str, db: str, overrides: list[str] = ()) -> Settings:
     settings = Settings()
     settings.setmodule("newsbot.settings", priority="project")
     settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
@@ -36,6 +36,9 @@ def settings_for(kind: str, db: str) -> Settings:
         settings.set("NEWSBOT_DB", db, priority="cmdline")
     extensions[Meter] = 0
     settings.set("EXTENSIONS", extensions, priority="cmdline")
+    for pair in overrides:  # after the profile: for both spiders alike
+        name, _, value = pair.partition("=")
+        settings.set(name, value, priority=100)
     return settings
 
 
@@ -44,8 +47,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("kind", choices=("ceiling", "newsbot"))
     parser.add_argument("url")
     parser.add_argument("--db", default="", help="newsbot's store (a SQLite path)")
+    parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a setting for this crawl (e.g. CONCURRENT_ITEMS=100)")
     args = parser.parse_args(argv)
-    process = CrawlerProcess(settings_for(args.kind, args.db))
+    process = CrawlerProcess(settings_for(args.kind, args.db, args.set))
     if args.kind == "ceiling":
         from benchmarks.ceiling import CeilingSpider
         process.crawl(CeilingSpider, start_url=args.url)
