@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from datetime import date, datetime
 from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
@@ -30,7 +31,7 @@ def split_lead(paragraph: str, lead: re.Pattern[str]) -> tuple[str | None, str |
     m = lead.match(paragraph)
     if not m:
         return None, None, paragraph
-    credit = clean_text(m.group("credit")) or None
+    credit = clean_text(m.groupdict().get("credit")) or None
     return m.group("dateline"), credit, paragraph[m.end():]
 
 
@@ -69,6 +70,17 @@ def parse_dateline(dateline: str | None) -> tuple[int, int] | None:
     return month, day
 
 
+def parse_full_date(text: str | None, formats: tuple[str, ...] | list[str]) -> date | None:
+    """A dateline that prints its year ("Jan. 11, 2026"), read with a profile's strptime formats."""
+    text = re.sub(r"\bSept\b", "Sep", clean_text(text))
+    for fmt in formats:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
 def normalize_url(url: str, tracking_params: list[str]) -> str:
     """Drop tracking parameters and the fragment, lower-case scheme and host, keep the rest."""
     return _normalize_url(url, tuple(tracking_params))
@@ -86,18 +98,4 @@ def _normalize_url(url: str, tracking_params: tuple[str, ...]) -> str:
 def content_hash(headline: str | None, body: str | None) -> str:
     """A fingerprint of what the reader sees, insensitive to whitespace and case."""
     text = clean_text(f"{headline or ''}\n{body or ''}").casefold()
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
-
-
-def clean_content_hash(headline: str | None, paragraphs: list[str]) -> str:
-    """``content_hash(headline, "\n\n".join(paragraphs))`` for parts that are already clean
-    (each the output of clean_text, or a stripped piece of one), without cleaning them again.
-
-    The loader's hot path: on a 30 KB body, re-cleaning the joined text and case-folding it
-    whole (one curly quote sends all of it down the slow non-ASCII path) cost more than reading
-    the page's links. Joining clean parts with spaces is what clean_text would produce (a space
-    composes with nothing under NFC), and case folding maps character by character.
-    """
-    parts = [headline] + paragraphs if headline else paragraphs
-    text = " ".join(p.casefold() for p in parts if p)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]

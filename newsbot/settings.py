@@ -60,6 +60,19 @@ NEWSBOT_REQUIRED_FIELDS = ["url", "canonical_url", "headline", "body", "publishe
 # Apply LOOPBACK_FAST when all start URLs are loopback (a replica or a benchmark).
 NEWSBOT_FAST_LOOPBACK = True
 
+# Scheduled runs (docs/scheduling.md). Index pages walked past the first one that lists only
+# articles stored by earlier runs, for stories inserted late:
+NEWSBOT_LOOKBACK_PAGES = 1
+# Re-check (conditional GET, content hash) stored articles published in the last N days; 0: off.
+NEWSBOT_RECRAWL_DAYS = 0
+# A run is unhealthy (exit 1) above this share of failed pages ...
+NEWSBOT_MAX_ERROR_RATIO = 0.2
+# ... or when fewer extracted articles than this carry a field: the portal's markup changed.
+NEWSBOT_MIN_COVERAGE = {"headline": 0.95, "body": 0.95, "published": 0.9, "source": 0.9}
+# ... or when more than this share of articles needed the generic fallback for one of those
+# fields on pages the profile knows: the data was saved, but the profile's rules stopped fitting.
+NEWSBOT_MAX_FALLBACK_RATIO = 0.2
+
 # For replicas and benchmarks on 127.0.0.1 only: never for a real site.
 LOOPBACK_FAST = {
     "CONCURRENT_REQUESTS": 16,

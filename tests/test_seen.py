@@ -65,7 +65,7 @@ def test_the_dupefilter_filters_what_scrapys_would(tmp_path):
         assert dupefilter.request_seen(Request("http://h/b")) is False
     finally:
         dupefilter.close("finished")
-    assert (tmp_path / "requests.seen.sqlite").is_file()  # a paused crawl resumes with them
+    assert (tmp_path / "requests.seen" / "seen.sqlite").is_file()  # a paused crawl resumes with them
     resumed = SeenDupeFilter.from_crawler(crawler)
     try:
         assert resumed.request_seen(Request("http://h/b")) is True

@@ -13,18 +13,32 @@ from scrapy.settings import Settings
 from scrapy.utils.reactor import install_reactor, is_reactor_installed
 
 from newsbot.cli import UsageError
-from newsbot.health import problems
+from newsbot.health import verdict
 from newsbot.profiles import ProfileError, load_profile
-from newsbot.store import StoreError, open_store
+from newsbot.store import StoreError, StoreLocked, open_store
+
+# Another run holds the store: "try again later" (sysexits EX_TEMPFAIL), not a failure.
+EXIT_LOCKED = 75
 
 
 def add_crawl_options(parser: argparse.ArgumentParser, default_db: str) -> None:
     parser.add_argument("--db", default=default_db, help=f"SQLite store (default: {default_db})")
-    parser.add_argument("--site", default="newsonjapan", help="site profile (newsbot/sites/*.toml)")
+    parser.add_argument("--site", default="newsonjapan",
+                        help="site profile: a name from `newsbot sites` or a profile file's path")
     parser.add_argument("--max-pages", type=int, default=None,
                         help="index pages per section to follow (default: all)")
     parser.add_argument("--discover", default="nav,feeds,sitemap",
                         help="ways in: a comma-separated subset of nav,feeds,sitemap")
+    parser.add_argument("--refresh", action="store_true",
+                        help="fetch articles already in the store again")
+    parser.add_argument("--lookback", type=int, default=None, metavar="N",
+                        help="index pages to follow past the first that lists only known "
+                             "articles (default: NEWSBOT_LOOKBACK_PAGES, 1)")
+    parser.add_argument("--recrawl-days", type=int, default=None, metavar="N",
+                        help="re-check stored articles published in the last N days with "
+                             "conditional GETs (default: NEWSBOT_RECRAWL_DAYS, 0 = off)")
+    parser.add_argument("--jobdir", default=None, metavar="DIR",
+                        help="Scrapy JOBDIR: a crawl stopped with Ctrl-C resumes from here")
     parser.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING or ERROR")
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                         help="any Scrapy or newsbot setting")
@@ -37,6 +51,8 @@ def project_settings(args: argparse.Namespace) -> Settings:
     settings.set("NEWSBOT_SITE", args.site, priority="cmdline")
     if args.log_level:
         settings.set("LOG_LEVEL", args.log_level.upper(), priority="cmdline")
+    if args.jobdir:
+        settings.set("JOBDIR", str(args.jobdir), priority="cmdline")
     for pair in args.set:
         name, sep, value = pair.partition("=")
         if not sep or not name:
@@ -49,6 +65,9 @@ def check_inputs(args: argparse.Namespace) -> None:
     """Fail fast, in one line, on what would otherwise fail mid-crawl."""
     if args.max_pages is not None and args.max_pages < 1:
         raise UsageError(f"--max-pages must be 1 or more, not {args.max_pages}")
+    for name in ("lookback", "recrawl_days"):
+        if getattr(args, name) is not None and getattr(args, name) < 0:
+            raise UsageError(f"--{name.replace('_', '-')} must be 0 or more, not {getattr(args, name)}")
     try:
         load_profile(args.site)
         from newsbot.spiders.portal import parse_discover
@@ -56,6 +75,29 @@ def check_inputs(args: argparse.Namespace) -> None:
         open_store(str(args.db)).close()  # creates the schema; proves the path is writable
     except (ProfileError, StoreError, ValueError) as e:
         raise UsageError(str(e)) from None
+
+
+def incremental_args(args: argparse.Namespace) -> dict:
+    """The spider arguments of the scheduled-run options."""
+    return {"refresh": "1" if args.refresh else None, "lookback": args.lookback,
+            "recrawl_days": args.recrawl_days}
+
+
+def crawl_locked(db: str | Path, crawl: Callable[[], None]) -> int | None:
+    """Run ``crawl`` holding the store's lock; EXIT_LOCKED at once when another run holds it."""
+    store = open_store(str(db))
+    try:
+        lock = store.lock().acquire()
+    except StoreLocked as e:
+        print(f"newsbot: {e}", file=sys.stderr)
+        return EXIT_LOCKED
+    finally:
+        store.close()
+    try:
+        crawl()
+    finally:
+        lock.release()
+    return None
 
 
 def run_portal(settings: Settings, spider_args: dict, before: Callable[[], None] | None = None,
@@ -94,24 +136,29 @@ def report(db: str | Path, out=sys.stdout) -> int:
         print("no run recorded", file=out)
         return 1
     run = runs[0]
-    stats = run["stats"]
+    summary, exit_status, health = recorded_verdict(run)
     print(f"run {run['id']}: {run['finish_reason']} ({run['started_at']} → {run['finished_at']})", file=out)
-    print(f"  pages fetched      {stats.get('downloader/response_count', 0)}", file=out)
-    print(f"  articles stored    {stats.get('newsbot/store/new', 0)} new, "
-          f"{stats.get('newsbot/store/updated', 0)} updated ({counts['articles']} in the store)", file=out)
+    kinds = ", ".join(f"{n} {kind}" for kind, n in summary["pages_by_kind"].items())
+    print(f"  pages fetched      {summary['pages_fetched']}" + (f" ({kinds})" if kinds else ""),
+          file=out)
+    print(f"  articles stored    {summary['items_new']} new, "
+          f"{summary['items_updated']} updated ({counts['articles']} in the store)", file=out)
+    print(f"  known, skipped     {summary['articles_skipped_known']} links to stored articles, "
+          f"{summary['not_modified']} not modified", file=out)
     print(f"  sections, sources  {counts['sections']}, {counts['sources']}", file=out)
     print(f"  related links      {counts['related_links']}", file=out)
     print(f"  popular entries    {counts['popular_entries']} in {counts['popular_snapshots']} snapshots",
           file=out)
-    dupes = stats.get("item_dropped_reasons_count/DuplicateArticle", 0) \
-        + stats.get("item_dropped_reasons_count/DuplicateContent", 0)
-    print(f"  duplicates dropped {dupes}", file=out)
+    print(f"  duplicates dropped {summary['items_duplicate']}", file=out)
     print(f"  pages failed       {len(failures)}", file=out)
     for failure in failures[:10]:
         print(f"    {failure['url']}: {failure['reason']}", file=out)
-    found = problems(run)
-    if found:
-        print("UNHEALTHY: " + "; ".join(found), file=out)
-        return 1
-    print("healthy", file=out)
-    return 0
+    print(health, file=out)
+    return exit_status
+
+
+def recorded_verdict(run: dict) -> tuple[dict, int, str]:
+    """The verdict the run recorded; judged afresh for a run that recorded none (killed)."""
+    if run.get("exit_status") is not None and run.get("summary") is not None:
+        return run["summary"], run["exit_status"], run["health"]
+    return verdict(run.get("finish_reason"), run.get("stats") or {})

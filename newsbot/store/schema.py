@@ -70,6 +70,41 @@ MIGRATIONS: list[tuple[str, str]] = [
         at TEXT NOT NULL
     )
     """),
+    ("0002_scheduled_history_validators_health", """
+    CREATE TABLE article_history (
+        id INTEGER PRIMARY KEY,
+        article_pk INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        replaced_at TEXT NOT NULL,
+        replaced_by_run INTEGER REFERENCES runs(id),
+        url TEXT,
+        section TEXT,
+        headline TEXT,
+        dateline TEXT,
+        published TEXT,
+        date_evidence TEXT,
+        source TEXT,
+        body TEXT,
+        summary TEXT,
+        content_hash TEXT,
+        crawled_at TEXT,
+        related TEXT
+    );
+    CREATE INDEX article_history_article ON article_history(article_pk);
+    CREATE TABLE fetch_validators (
+        canonical_url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        fetched_at TEXT NOT NULL
+    );
+    ALTER TABLE runs ADD COLUMN exit_status INTEGER;
+    ALTER TABLE runs ADD COLUMN health TEXT;
+    ALTER TABLE runs ADD COLUMN summary TEXT
+    """),
+    # Which path produced each field of an article, as JSON: {"headline": "profile:h1.headline",
+    # "body": "generic:text:newsbot", ...} (issue 7, site profiles and the generic fallback).
+    ("0004_extracted_by", """
+    ALTER TABLE articles ADD COLUMN extracted_by TEXT
+    """),
 ]
 
 MIGRATION_NAMES = [name for name, _ in MIGRATIONS]
