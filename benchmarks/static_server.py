@@ -120,10 +120,11 @@ class StaticServer:
         self._wait_listening(port, scratch / "error.log")
 
     def _start_twisted(self) -> None:
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO),
-                                                                       os.environ.get("PYTHONPATH")]))}
+        path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+        env = {**os.environ, "PYTHONPATH": path}
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "newsbot.replica.server", "--port", "0", "--root", str(self.root)],
+            [sys.executable, "-m", "newsbot.replica.server", "--port", "0",
+             "--root", str(self.root)],
             stdout=subprocess.PIPE, text=True, env=env)
         line = self._proc.stdout.readline() if self._proc.stdout else ""
         if not line.startswith("serving "):

@@ -1,4 +1,4 @@
-"""benchmarks/run: newsbot's full crawl against the ceiling on generated replicas, and the parts alone.
+"""benchmarks/run: newsbot's full crawl against the ceiling on generated replicas; parts alone.
 
 For each replica size: generate it (seeded; kept under benchmarks/out/ for later runs), serve it
 (nginx if installed, else twisted.web; the choice is printed), then crawl it with the ceiling
@@ -72,7 +72,8 @@ def crawl(kind: str, url: str, db: Path) -> dict:
 
 def show(run: int, r: dict, ratio: float | None = None) -> None:
     tail = f"  ratio {ratio:.2f}" if ratio is not None else ""
-    print(f"  {run:>3}  {r['kind']:8} {r['pages']:>7,} {r['seconds']:>8.1f} {r['pages_per_s']:>8.0f} "
+    print(f"  {run:>3}  {r['kind']:8} {r['pages']:>7,} {r['seconds']:>8.1f} "
+          f"{r['pages_per_s']:>8.0f} "
           f"{r['cpu_ms_per_page']:>11.2f} {r['peak_rss_mib']:>9.0f}{tail}", flush=True)
 
 
@@ -98,7 +99,8 @@ def bench_site(n: int, seed: int, pairs: int, prefer: str) -> dict:
             runs.append({**pair, "ratio": ratio})
         kind = server.kind
     med = {k: statistics.median(r[k]["pages_per_s"] for r in runs) for k in ("ceiling", "newsbot")}
-    cpu = {k: statistics.median(r[k]["cpu_ms_per_page"] for r in runs) for k in ("ceiling", "newsbot")}
+    cpu = {k: statistics.median(r[k]["cpu_ms_per_page"] for r in runs)
+           for k in ("ceiling", "newsbot")}
     rss = {k: max(r[k]["peak_rss_mib"] for r in runs) for k in ("ceiling", "newsbot")}
     ratio = statistics.median(r["ratio"] for r in runs)
     print(f"  median pages/s: ceiling {med['ceiling']:.0f}, newsbot {med['newsbot']:.0f}; "

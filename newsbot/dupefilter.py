@@ -1,4 +1,4 @@
-"""Scrapy's duplicate-request filter with its fingerprints on disk (newsbot.store.seen), not in a set."""
+"""Scrapy's duplicate-request filter with its fingerprints on disk (newsbot.store.seen)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""newsbot's fast paths give what the plain ones they replace give (docs/benchmarks.md says why each exists)."""
+"""Each fast path gives what the plain one it replaces gives (docs/benchmarks.md says why)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The large-replica generator: deterministic, realistic page sizes, and a truth newsbot reads back."""
+"""The large-replica generator: deterministic, 30-60 KB pages, a truth newsbot reads back."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ def site(tmp_path_factory) -> Path:
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {str(p.relative_to(root)): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def truth(site: Path) -> list[dict]:
@@ -92,16 +93,15 @@ def test_the_loader_reads_every_page_as_the_truth_says(site):
 
 
 def test_a_crawl_of_a_generated_site_passes_the_benchmark_truth_check(tmp_path, monkeypatch):
-    # Small sitemap chunks: the spider reads a sitemap index of several files, as on 50,000 articles.
+    # Small sitemap chunks: the spider reads a sitemap index of several files, as on 50,000.
     monkeypatch.setattr(gen, "SITEMAP_CHUNK", 7)
     site = tmp_path / "site"
     gen.generate(site, 40, seed=5)
     assert len(list((site / "root" / "sitemaps").glob("*.xml"))) == 6
     db = tmp_path / "crawl.db"
     with ReplicaServer(site / "root") as server:
-        result = subprocess.run([sys.executable, "-m", "newsbot", "crawl", "--start-url", server.url,
-                                 "--db", str(db)], cwd=ROOT, capture_output=True, text=True,
-                                timeout=240)
+        cmd = [sys.executable, "-m", "newsbot", "crawl", "--start-url", server.url, "--db", str(db)]
+        result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=240)
         assert result.returncode == 0, result.stdout + result.stderr[-3000:]
         check = truth_check.check(db, site / "truth.jsonl", server.url)
     assert check["ok"], check

@@ -1,4 +1,4 @@
-"""The seen-store (requested URLs, request fingerprints, the start queue) and the dupefilter on it."""
+"""The seen-store (requested URLs, fingerprints, the start queue) and the dupefilter on it."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def test_the_dupefilter_filters_what_scrapys_would(tmp_path):
         assert dupefilter.request_seen(Request("http://h/b")) is False
     finally:
         dupefilter.close("finished")
-    assert (tmp_path / "requests.seen" / "seen.sqlite").is_file()  # a paused crawl resumes with them
+    assert (tmp_path / "requests.seen" / "seen.sqlite").is_file()  # a paused crawl resumes
     resumed = SeenDupeFilter.from_crawler(crawler)
     try:
         assert resumed.request_seen(Request("http://h/b")) is True

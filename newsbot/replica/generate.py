@@ -219,7 +219,7 @@ def article_page(stub: Article, site: Site, seed: int) -> tuple[Article, bytes]:
 
 
 def truth_record(article: Article) -> dict:
-    """What the crawler must store for this article (the contract's fields, as a reader sees them)."""
+    """What the crawler must store for this article, as a reader sees it."""
     return {"id": article.id, "path": current_url(article.id), "section": article.section,
             "headline": article.headline, "dateline": article.dateline,
             "published": article.published.isoformat(), "source": article.source,
@@ -279,7 +279,8 @@ def generate(out: Path, n_articles: int, seed: int) -> dict:
             return manifest
     if out.exists():
         if any(out.iterdir()) and not manifest_path.is_file():
-            raise SystemExit(f"{out} is not empty and holds no manifest.json; refusing to replace it")
+            raise SystemExit(f"{out} is not empty and holds no manifest.json; "
+                             "refusing to replace it")
         shutil.rmtree(out)
     root = out / "root"
     site = build_site(n_articles, seed)
@@ -311,7 +312,8 @@ def _write(root: Path, rel: str, body: bytes) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m newsbot.replica.generate",
                                      description=__doc__.split("\n\n")[0])
-    parser.add_argument("out", type=Path, help="output directory (root/, truth.jsonl, manifest.json)")
+    parser.add_argument("out", type=Path,
+                        help="output directory (root/, truth.jsonl, manifest.json)")
     parser.add_argument("--articles", type=int, default=5_000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)

@@ -1,4 +1,4 @@
-"""The crawl's seen-state on disk (SQLite), not in Python sets: memory stays flat however big the crawl.
+"""The crawl's seen-state on disk (SQLite), not in Python sets: flat memory however big the crawl.
 
 One SeenStore holds keys already seen (request fingerprints for the dupefilter, URLs the spider
 has requested) and a queue of start URLs read from feeds and sitemaps, waiting their turn. It
@@ -23,7 +23,7 @@ SCHEMA = (
 
 
 def url_key(url: str) -> bytes:
-    """A short fixed-size key for a URL (16 bytes of BLAKE2b: no collision in any crawl's lifetime)."""
+    """A fixed-size key for a URL: 16 bytes of BLAKE2b, no collision in any crawl's lifetime."""
     return hashlib.blake2b(url.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
