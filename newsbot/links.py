@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from urllib.parse import urljoin
 
 from lxml import etree
 from parsel import Selector, SelectorList
 from parsel.csstranslator import css2xpath
 
-from newsbot.processors import bare_credit, clean_text, normalize_url, split_credit
+from newsbot.processors import bare_credit, clean_text, join_url, normalize_url, split_credit
 from newsbot.profiles import ENTRY_DEFAULTS, is_xpath
 
 
@@ -85,10 +84,10 @@ def read_entry(entry: Selector, base_url: str, tracking: list[str],
     credit = bare_credit(credit_text) if credit_text else None
     if credit is None:
         title, credit = split_credit(title)
-    if not title or href.startswith(("javascript:", "mailto:", "#")):
+    url = normalize_url(join_url(base_url, href), tracking)
+    if not title or not url or href.startswith(("javascript:", "mailto:", "#")):
         return None
-    return {"url": normalize_url(urljoin(base_url, href), tracking), "title": title,
-            "source": credit}
+    return {"url": url, "title": title, "source": credit}
 
 
 def read_block(entries: SelectorList, base_url: str, tracking: list[str],

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import ClassVar
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from itemloaders import ItemLoader
 from itemloaders.processors import Identity, MapCompose, TakeFirst
@@ -28,6 +28,7 @@ from newsbot.links import first_match, read_block, read_ranking
 from newsbot.processors import (
     clean_text,
     content_hash,
+    join_url,
     normalize_source,
     normalize_url,
     parse_dateline,
@@ -273,8 +274,9 @@ def canonical_url(page: Page) -> str:
     href = found.get()
     if href:
         page.by["canonical_url"] = f"{'profile' if page.rules['canonical'] else 'generic'}:{rule}"
-    return normalize_url(urljoin(page.response.url, href or page.response.url),
-                         profile.tracking_params)
+    found = normalize_url(join_url(page.response.url, href or page.response.url),
+                          profile.tracking_params)
+    return found or normalize_url(page.response.url, profile.tracking_params)
 
 
 def reference_date(response: TextResponse, now: datetime) -> tuple[date, str]:

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from datetime import date, datetime
 from functools import lru_cache
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string, url_query_cleaner
 
@@ -82,7 +82,10 @@ def parse_full_date(text: str | None, formats: tuple[str, ...] | list[str]) -> d
 
 
 def normalize_url(url: str, tracking_params: list[str]) -> str:
-    """Drop tracking parameters and the fragment, lower-case scheme and host, keep the rest."""
+    """Drop tracking parameters and the fragment, lower-case scheme and host, keep the rest.
+
+    "" for what cannot be a URL at all (a bad port, a broken IPv6 host): pages carry such links.
+    """
     return _normalize_url(url, tuple(tracking_params))
 
 
@@ -90,9 +93,20 @@ def normalize_url(url: str, tracking_params: list[str]) -> str:
 # safe_url_string is the dearest step of reading a link; a bounded cache keeps memory flat.
 @lru_cache(maxsize=16_384)
 def _normalize_url(url: str, tracking_params: tuple[str, ...]) -> str:
-    url = url_query_cleaner(safe_url_string(url.strip()), tracking_params, remove=True)
-    parts = urlsplit(url)
+    try:
+        url = url_query_cleaner(safe_url_string(url.strip()), tracking_params, remove=True)
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
+
+
+def join_url(base: str, href: str) -> str:
+    """``href`` resolved against ``base``; "" when either cannot be parsed (say "http://[")."""
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return ""
 
 
 def content_hash(headline: str | None, body: str | None) -> str:

@@ -44,6 +44,24 @@ ITEM_PIPELINES = {
     "newsbot.pipelines.links.LinksPipeline": 300,
     "newsbot.pipelines.store.StorePipeline": 800,
 }
+# Hardening against bad servers (newsbot/middlewares/, docs/faults.md). For responses a higher
+# number runs first: the redirect guard judges a 3xx before RedirectMiddleware (600) follows it,
+# and charsets are fixed after decompression (590) and before meta refresh (580) reads the text.
+DOWNLOADER_MIDDLEWARES = {
+    "newsbot.middlewares.onsite.OnSiteMiddleware": 45,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newsbot.middlewares.robots.StrictRobotsTxtMiddleware": 100,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newsbot.middlewares.retryafter.RetryAfterMiddleware": 550,
+    "newsbot.middlewares.charset.CharsetMiddleware": 585,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "newsbot.middlewares.compression.StrictCompressionMiddleware": 590,
+    "newsbot.middlewares.redirects.RedirectGuardMiddleware": 650,
+}
+# A page that fails after its retries is recorded in `failures` and judged by the run's error
+# ratio (newsbot/health.py); an ERROR line per such page would fail every run with one bad page.
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
+
 EXTENSIONS = {
     "newsbot.extensions.runrecord.RunRecorder": 500,
 }
@@ -57,6 +75,8 @@ NEWSBOT_SITE = "newsonjapan"
 NEWSBOT_STORE_BATCH = 200
 # Fields an item must carry to be stored.
 NEWSBOT_REQUIRED_FIELDS = ["url", "canonical_url", "headline", "body", "published", "source"]
+# Longest Retry-After (seconds) a 429/503 is waited for; longer ones fail the page for this run.
+NEWSBOT_RETRY_AFTER_MAX = 60
 # Apply LOOPBACK_FAST when all start URLs are loopback (a replica or a benchmark).
 NEWSBOT_FAST_LOOPBACK = True
 

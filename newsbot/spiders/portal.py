@@ -25,11 +25,13 @@ from twisted.internet.defer import Deferred
 from newsbot import signals as newsbot_signals
 from newsbot.dates import DateEvidence
 from newsbot.extensions.runrecord import RunRecorder
+from newsbot.failures import describe, report_failure
 from newsbot.feeds import feed_entries, sitemap_entries
 from newsbot.health import COVERAGE_FIELDS
 from newsbot.incremental import Incremental, conditional_headers, home_ranking, server_today
 from newsbot.links import read_ranking, select_all, select_first
 from newsbot.loaders import extract_article
+from newsbot.middlewares.refused import PageRefused
 from newsbot.processors import normalize_url
 from newsbot.store.seen import SeenStore
 from newsbot.profiles import SiteProfile, load_profile
@@ -170,15 +172,21 @@ class PortalSpider(Spider):
         request = Request(url, meta={"kind": kind}, dont_filter=True)
         try:
             response = await self.crawler.engine.download_async(request)
+        except PageRefused as e:
+            self.page_failed(e.url or url, e.reason, e.status)
+            return None
         except IgnoreRequest:
             self.crawler.stats.inc_value(f"newsbot/ignored/{kind}")
             return None
         except Exception as e:  # noqa: BLE001 - any download error is a failed page, recorded
-            self.page_failed(url, f"{type(e).__name__}: {e}", None)
+            self.page_failed(url, describe(e), None)
             return None
         self.crawler.stats.inc_value(f"newsbot/pages/{kind}")
         if response.status != 200:
             self.page_failed(url, f"HTTP {response.status}", response.status)
+            return None
+        if kind == "home" and not isinstance(response, TextResponse):
+            self.page_failed(url, "not a text page", response.status)
             return None
         return response
 
@@ -186,7 +194,7 @@ class PortalSpider(Spider):
         """The profile's feeds, the home page's advertised feeds and every section's feed."""
         urls = [urljoin(home.url, u) for u in self.profile.feeds]
         if isinstance(home, TextResponse):
-            urls += [home.urljoin(u) for u in select_all(home.selector,
+            urls += [self.join(home, u) for u in select_all(home.selector,
                                                          self.profile.selectors.get("feed_links", []))]
         # What a feed link looks like is the profile's feed_links rules, not an address shape:
         # many sites serve theirs at /feed/.
@@ -208,7 +216,7 @@ class PortalSpider(Spider):
         if kind == "sitemapindex" and depth < 2:
             queued = 0
             for loc, _ in entries:
-                queued += await self.read_sitemap(response.urljoin(loc), depth + 1)
+                queued += await self.read_sitemap(self.join(response, loc), depth + 1)
             return queued
         return self.seen.push_seeds(self.learn_dates(entries, response, "sitemap"))
 
@@ -217,7 +225,7 @@ class PortalSpider(Spider):
         origin = f"{kind} {urlsplit(response.url).path}"
         urls = []
         for loc, when in entries:
-            url = response.urljoin(loc)
+            url = self.join(response, loc)
             article_id = self.profile.article_id(urlsplit(url).path)
             if article_id and when:
                 self.evidence.add(article_id, when, origin)
@@ -228,7 +236,7 @@ class PortalSpider(Spider):
     def parse_home(self, response: Response) -> Iterable[Request]:
         sel = response.selector
         self.popular_seen(response)
-        urls = dict.fromkeys(normalize_url(response.urljoin(href), self.profile.tracking_params)
+        urls = dict.fromkeys(normalize_url(self.join(response, href), self.profile.tracking_params)
                              for href in select_all(sel, self.profile.selectors["section_links"]))
         for url in urls:
             if self.on_site(url) and self.profile.is_section(urlsplit(url).path) \
@@ -270,12 +278,12 @@ class PortalSpider(Spider):
         value = value.strip()
         if self.profile.page_param and value.isdigit():
             return add_or_replace_parameter(response.url, self.profile.page_param, value)
-        return response.urljoin(value)
+        return self.join(response, value)
 
     def listing(self, response: Response) -> list[tuple[str, str]]:
         """(address, canonical address) of the articles an index page or the home page lists."""
         hrefs = select_all(response.selector, self.profile.selectors["listing_links"])
-        return self.article_links(response.urljoin(h) for h in hrefs)
+        return self.article_links(self.join(response, h) for h in hrefs)
 
     def listed_articles(self, response: Response, listed: list[tuple[str, str]],
                         known_filtered: bool = False) -> list[Request]:
@@ -293,8 +301,8 @@ class PortalSpider(Spider):
         if not self.follow_links:
             return []
         tracking = self.profile.tracking_params
-        urls = [normalize_url(response.urljoin(h), tracking) for h in self.block_links(response)]
-        fresh = [u for u in urls if u not in self.seen]
+        urls = [normalize_url(self.join(response, h), tracking) for h in self.block_links(response)]
+        fresh = [u for u in urls if u and u not in self.seen]
         if len(fresh) < len(urls):
             self.crawler.stats.inc_value("newsbot/links/already_requested", len(urls) - len(fresh))
         return self.article_requests(fresh)
@@ -396,20 +404,27 @@ class PortalSpider(Spider):
         if failure.check(HttpError):
             status = failure.value.response.status
             self.page_failed(request.url, f"HTTP {status}", status)
-        elif failure.check(IgnoreRequest):
+        elif failure.check(PageRefused):  # refused on purpose: a failed page, with its reason
+            self.page_failed(failure.value.url or request.url, failure.value.reason,
+                             failure.value.status)
+        elif failure.check(IgnoreRequest):  # robots.txt or an off-site link: policy, not failure
             self.crawler.stats.inc_value("newsbot/ignored/request")
         else:
-            self.page_failed(request.url, f"{failure.type.__name__}: {failure.getErrorMessage()}", None)
+            self.page_failed(request.url, describe(failure.value), None)
 
     def page_failed(self, url: str, reason: str, status: int | None) -> None:
-        self.crawler.stats.inc_value("newsbot/pages_failed")
-        self.crawler.stats.inc_value(f"newsbot/pages_failed/{reason.split(':')[0]}")
-        self.logger.warning("page failed: %s (%s)", url, reason)
-        self.crawler.signals.send_catch_log(newsbot_signals.page_failed,
-                                            url=url, reason=reason, status=status)
+        report_failure(self.crawler, url, reason, status)
 
     def on_site(self, url: str) -> bool:
-        return urlsplit(url).hostname in self.allowed_domains
+        return bool(url) and urlsplit(url).hostname in self.allowed_domains
+
+    @staticmethod
+    def join(response: Response, href: str) -> str:
+        """``response.urljoin`` that gives "" for an href no URL parser takes ("http://[")."""
+        try:
+            return response.urljoin(href)
+        except ValueError:
+            return ""
 
 
 def parse_discover(value: str | Iterable[str]) -> tuple[str, ...]:
