@@ -25,6 +25,8 @@ DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 # Every response yields at most one item, so 100 concurrent item tasks per response buy nothing.
 CONCURRENT_ITEMS = 16
+# Seen request fingerprints on disk, not in a Python set: memory does not grow with the crawl.
+DUPEFILTER_CLASS = "newsbot.dupefilter.SeenDupeFilter"
 
 # No control ports: Scrapy 2.19 opens a telnet console and a remote-control server by default.
 TELNETCONSOLE_ENABLED = False
