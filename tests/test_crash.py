@@ -3,7 +3,7 @@
 After each kill the database must pass ``PRAGMA integrity_check``, hold no partial article
 (every stored article has its whole body and all its related links and popular ranking), and
 a re-run must complete the set, each article once. Kill points are drawn from a fixed seed: after
-1 to 80 articles are committed, or, when one transaction holds the whole run, 0.5 to 2.5 s in.
+the crawl has fetched 1 to 80 of its article pages, with store batches of 1, 3, 7 and 200.
 """
 
 from __future__ import annotations
@@ -50,9 +50,15 @@ def wait_for(proc: subprocess.Popen, ready) -> None:
 
 
 @pytest.fixture(scope="module")
-def replica(tmp_path_factory):
-    with FaultServer({}, tmp_path_factory.mktemp("crash")) as srv:
-        yield srv
+def replicas(tmp_path_factory):
+    """Two servers, one per worker: each counts the article pages its own crawls fetched."""
+    work = tmp_path_factory.mktemp("crash")
+    with FaultServer({}, work, name="a") as one, FaultServer({}, work, name="b") as two:
+        yield one, two
+
+
+def article_hits(server: FaultServer) -> int:
+    return sum(h["path"].startswith("/article/") for h in server.hits())
 
 
 def check_no_partial_article(db: Path, host: str) -> list[str]:
@@ -85,21 +91,22 @@ def check_no_partial_article(db: Path, host: str) -> list[str]:
         con.close()
 
 
-def kill_and_rerun(host: str, db: Path, batch: int, written: int, extra: float) -> str:
-    """Kill a crawl once ``written`` articles are committed (batch 200 commits only at the end:
-    then ``extra`` seconds into the run), re-run it, and check the store both times."""
+def kill_and_rerun(server: FaultServer, db: Path, batch: int, fetched: int,
+                   extra: float) -> str:
+    """Kill a crawl once it has fetched ``fetched`` article pages (and ``extra`` seconds more),
+    re-run it, and check the store both times. Small batches have committed some of them by
+    then; a batch of 200 holds them all in its one open transaction."""
+    host = server.url
+    before = article_hits(server)
     proc = start_crawl(host + "/", db, batch)
-    if batch < len(articles()):
-        wait_for(proc, lambda: count(db) >= written)
-    else:
-        wait_for(proc, lambda: count(db, "runs") > 0)
+    wait_for(proc, lambda: article_hits(server) - before >= fetched)
     time.sleep(extra)
     finished_first = proc.poll() is not None
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     proc.stderr.close()
     assert not finished_first, f"batch {batch}: the crawl ended before the kill"
-    where = f"batch {batch}, killed after {written} written + {extra:.2f} s, {count(db)} left"
+    where = f"batch {batch}, killed after {fetched} pages + {extra:.2f} s, {count(db)} stored"
     assert check_no_partial_article(db, host) == [], where
     rerun = crawl(host + "/", db, "LOG_LEVEL=ERROR")
     assert rerun.returncode == 0, f"{where}\n{rerun.stdout}{rerun.stderr[-2000:]}"
@@ -112,13 +119,18 @@ def kill_and_rerun(host: str, db: Path, batch: int, written: int, extra: float) 
 
 
 @pytest.mark.timeout(900)
-def test_twenty_kills_leave_no_damage_and_a_rerun_completes_the_set(replica, tmp_path):
+def test_twenty_kills_leave_no_damage_and_a_rerun_completes_the_set(replicas, tmp_path):
     rng = random.Random(SEED)
-    plan = []
+    jobs: list[list[tuple]] = [[], []]
     for n in range(KILLS):
-        batch = BATCHES[n % len(BATCHES)]
-        extra = rng.uniform(0.5, 2.5) if batch >= len(articles()) else rng.uniform(0, 0.05)
-        plan.append((tmp_path / f"kill{n}.db", batch, rng.randint(1, 80), extra))
-    # Two kills at a time: each is a pair of subprocesses waiting mostly on each other.
+        job = (tmp_path / f"kill{n}.db", BATCHES[n % len(BATCHES)], rng.randint(1, 80),
+               rng.uniform(0, 0.05))
+        jobs[n % 2].append(job)
+
+    def worker(server: FaultServer, mine: list[tuple]) -> list[str]:
+        return [kill_and_rerun(server, *job) for job in mine]
+
+    # Two kills at a time, each worker with its own server so its page count is its own.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(lambda job: kill_and_rerun(replica.url, *job), plan))
+        reports = list(pool.map(worker, replicas, jobs))
+    assert sum(map(len, reports)) == KILLS
