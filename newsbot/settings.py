@@ -41,6 +41,7 @@ ITEM_PIPELINES = {
     "newsbot.pipelines.dedupe.DedupePipeline": 200,
     "newsbot.pipelines.links.LinksPipeline": 300,
     "newsbot.pipelines.store.StorePipeline": 800,
+    "newsbot.pipelines.neardup.NearDuplicatePipeline": 900,
 }
 EXTENSIONS = {
     "newsbot.extensions.runrecord.RunRecorder": 500,
@@ -55,6 +56,13 @@ NEWSBOT_SITE = "newsonjapan"
 NEWSBOT_STORE_BATCH = 200
 # Fields an item must carry to be stored.
 NEWSBOT_REQUIRED_FIELDS = ["url", "canonical_url", "headline", "body", "published", "source"]
+# Near-duplicates (newsbot/neardup.py): bodies whose word-shingle sets have an estimated
+# Jaccard similarity of at least the threshold are grouped; changing the shingle size or the
+# permutations re-signs every stored article on the next run.
+NEWSBOT_NEARDUP_ENABLED = True
+NEWSBOT_NEARDUP_SHINGLE_WORDS = 4
+NEWSBOT_NEARDUP_PERMUTATIONS = 128
+NEWSBOT_NEARDUP_THRESHOLD = 0.5
 # Apply LOOPBACK_FAST when all start URLs are loopback (a replica or a benchmark).
 NEWSBOT_FAST_LOOPBACK = True
 

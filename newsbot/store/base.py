@@ -19,6 +19,18 @@ class StoredArticle:
     last_run_id: int | None
 
 
+@dataclass(frozen=True)
+class ArticleQuery:
+    """Which stored articles an export wants: every condition set must hold (SQL WHERE)."""
+
+    since: str | None = None          # published on or after this ISO date
+    until: str | None = None          # published on or before this ISO date
+    sections: tuple[str, ...] = ()    # any of these sections (case-insensitive)
+    sources: tuple[str, ...] = ()     # any of these sources (case-insensitive)
+    contains: str | None = None       # in the headline or the body (case-insensitive)
+    near_dedupe: bool = False         # only the first of each near-duplicate group
+
+
 class ArticleStore(Protocol):
     """Articles, their related links, popular-ranking snapshots, failures and crawl runs."""
 
@@ -37,3 +49,9 @@ class ArticleStore(Protocol):
     def runs(self, limit: int = 20) -> list[dict]: ...
     def failures(self, run_id: int | None = None) -> list[dict]: ...
     def counts(self) -> dict[str, int]: ...
+    # exports and near-duplicates (newsbot/exports, newsbot/neardup.py)
+    def select_articles(self, query: ArticleQuery) -> Iterator[dict]: ...
+    def unsigned_articles(self, scheme: str) -> Iterator[tuple[int, str]]: ...
+    def save_signature(self, pk: int, scheme: str, signature: bytes) -> None: ...
+    def signed_articles(self, scheme: str) -> Iterator[tuple[int, str, str | None, bytes]]: ...
+    def set_duplicates(self, groups: dict[int, tuple[str, float] | None]) -> int: ...

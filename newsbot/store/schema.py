@@ -70,6 +70,19 @@ MIGRATIONS: list[tuple[str, str]] = [
         at TEXT NOT NULL
     )
     """),
+    # Near-duplicate groups (newsbot/neardup.py): an article's group representative, how alike
+    # they are, and each article's MinHash signature so later runs compare against earlier ones.
+    ("0003_near_duplicates", """
+    ALTER TABLE articles ADD COLUMN duplicate_of TEXT;
+    ALTER TABLE articles ADD COLUMN duplicate_similarity REAL;
+    CREATE INDEX articles_duplicate_of ON articles(duplicate_of);
+    CREATE TABLE near_duplicate_signatures (
+        article_pk INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        content_hash TEXT NOT NULL,
+        scheme TEXT NOT NULL,
+        signature BLOB NOT NULL
+    )
+    """),
 ]
 
 MIGRATION_NAMES = [name for name, _ in MIGRATIONS]

@@ -8,12 +8,14 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from newsbot.store.base import StoredArticle, StoreError
+from newsbot.store.base import ArticleQuery, StoredArticle, StoreError
 from newsbot.store.schema import MIGRATION_NAMES, MIGRATIONS, statements
 
 ARTICLE_COLUMNS = ("canonical_url", "url", "article_id", "site", "section", "headline", "dateline",
                    "published", "date_evidence", "source", "body", "summary", "content_hash",
                    "crawled_at")
+# Written by the near-duplicate step (newsbot/neardup.py), not by upserts.
+GROUP_COLUMNS = ("duplicate_of", "duplicate_similarity")
 
 
 class SqliteStore:
@@ -210,6 +212,114 @@ class SqliteStore:
             "popular_entries": one("SELECT COUNT(*) FROM popular_entries"),
             "failures": one("SELECT COUNT(*) FROM failures"),
         }
+
+    # -- exports --------------------------------------------------------------------------
+    def select_articles(self, query: ArticleQuery, batch: int = 500) -> Iterator[dict]:
+        """Articles matching ``query``, oldest id first, read ``batch`` rows at a time.
+
+        Keyset paging (``id > last``) holds no cursor open between batches, so a caller may
+        take its time with each article; only one batch and the rankings seen sit in memory.
+        """
+        where, params = article_filter(query)
+        rankings: dict[int, list[dict]] = {}
+        last = 0
+        while True:
+            rows = self.db.execute(f"SELECT * FROM articles WHERE {where} AND id > ? "
+                                   "ORDER BY id LIMIT ?", (*params, last, batch)).fetchall()
+            if not rows:
+                return
+            related = self._related_of([r["id"] for r in rows])
+            for row in rows:
+                article = {c: row[c] for c in ARTICLE_COLUMNS + GROUP_COLUMNS}
+                article["related"] = related.get(row["id"], [])
+                article["popular"] = self._ranking(row["popular_snapshot_id"], rankings)
+                yield article
+            last = rows[-1]["id"]
+
+    def _related_of(self, pks: list[int]) -> dict[int, list[dict]]:
+        out: dict[int, list[dict]] = {}
+        rows = self.db.execute(
+            f"SELECT article_pk, url, title, source FROM related_links WHERE article_pk IN "
+            f"({', '.join('?' * len(pks))}) ORDER BY article_pk, position", pks)
+        for r in rows:
+            out.setdefault(r["article_pk"], []).append(
+                {"url": r["url"], "title": r["title"], "source": r["source"]})
+        return out
+
+    def _ranking(self, snapshot: int | None, cache: dict[int, list[dict]]) -> list[dict]:
+        if snapshot is None:
+            return []
+        if snapshot not in cache:
+            cache[snapshot] = [dict(r) for r in self.db.execute(
+                "SELECT rank, url, title, source FROM popular_entries WHERE snapshot_id = ? "
+                "ORDER BY rank", (snapshot,))]
+        return cache[snapshot]
+
+    # -- near-duplicates ------------------------------------------------------------------
+    def unsigned_articles(self, scheme: str, batch: int = 500) -> Iterator[tuple[int, str]]:
+        """(pk, body) of articles with no signature under ``scheme`` or a changed body."""
+        last = 0
+        while True:
+            rows = self.db.execute(
+                "SELECT a.id, a.body FROM articles a LEFT JOIN near_duplicate_signatures s "
+                "ON s.article_pk = a.id WHERE a.id > ? AND (s.article_pk IS NULL OR s.scheme != ? "
+                "OR s.content_hash != a.content_hash) ORDER BY a.id LIMIT ?",
+                (last, scheme, batch)).fetchall()
+            if not rows:
+                return
+            yield from ((r[0], r[1]) for r in rows)
+            last = rows[-1][0]
+
+    def save_signature(self, pk: int, scheme: str, signature: bytes) -> None:
+        self._write()
+        self.db.execute(
+            "INSERT OR REPLACE INTO near_duplicate_signatures (article_pk, content_hash, scheme, "
+            "signature) SELECT id, content_hash, ?, ? FROM articles WHERE id = ?",
+            (scheme, signature, pk))
+        self._wrote()
+
+    def signed_articles(self, scheme: str) -> Iterator[tuple[int, str, str | None, bytes]]:
+        """(pk, canonical_url, published, signature) of every article signed under ``scheme``."""
+        rows = self.db.execute(
+            "SELECT a.id, a.canonical_url, a.published, s.signature FROM articles a "
+            "JOIN near_duplicate_signatures s ON s.article_pk = a.id WHERE s.scheme = ?",
+            (scheme,))
+        yield from (tuple(r) for r in rows.fetchall())
+
+    def set_duplicates(self, groups: dict[int, tuple[str, float] | None]) -> int:
+        """Write each article's group mark; returns how many marks changed."""
+        current = {r[0]: (r[1], r[2]) if r[1] is not None else None for r in self.db.execute(
+            "SELECT id, duplicate_of, duplicate_similarity FROM articles")}
+        changed = [(*(mark or (None, None)), pk) for pk, mark in groups.items()
+                   if current.get(pk, "gone") != mark]
+        if changed:
+            self._write()
+            self.db.executemany("UPDATE articles SET duplicate_of = ?, duplicate_similarity = ? "
+                                "WHERE id = ?", changed)
+            self.commit()
+        return len(changed)
+
+
+def article_filter(query: ArticleQuery) -> tuple[str, list]:
+    """The WHERE clause (and its parameters) that selects ``query``'s articles."""
+    conditions, params = ["1 = 1"], []
+    if query.since:
+        conditions.append("published >= ?")
+        params.append(query.since)
+    if query.until:
+        conditions.append("published <= ?")
+        params.append(query.until)
+    for column, values in (("section", query.sections), ("source", query.sources)):
+        if values:
+            conditions.append(f"lower({column}) IN ({', '.join('?' * len(values))})")
+            params += [v.lower() for v in values]
+    if query.contains:
+        # instr, not LIKE: the text is matched as typed, % and _ included
+        conditions.append("(instr(lower(headline), ?) > 0 OR instr(lower(body), ?) > 0)")
+        params += [query.contains.lower()] * 2
+    if query.near_dedupe:
+        conditions.append("duplicate_of IS NULL")
+    return " AND ".join(conditions), params
 
 
 def ranking_hash(ranking: list[dict]) -> str:
