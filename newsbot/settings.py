@@ -43,6 +43,12 @@ ITEM_PIPELINES = {
     "newsbot.pipelines.store.StorePipeline": 800,
     "newsbot.pipelines.neardup.NearDuplicatePipeline": 900,
 }
+# WARC sits next to the downloader: it archives responses as they came off the wire, and a
+# replay answers requests there, so everything else runs as in a live crawl (newsbot/warc.py).
+DOWNLOADER_MIDDLEWARES = {
+    "newsbot.warc.WarcArchiver": 950,
+    "newsbot.warc.WarcReplay": 960,
+}
 EXTENSIONS = {
     "newsbot.extensions.runrecord.RunRecorder": 500,
 }
@@ -56,6 +62,10 @@ NEWSBOT_SITE = "newsonjapan"
 NEWSBOT_STORE_BATCH = 200
 # Fields an item must carry to be stored.
 NEWSBOT_REQUIRED_FIELDS = ["url", "canonical_url", "headline", "body", "published", "source"]
+# A directory to archive every fetched response in, as WARC ("" = off; `newsbot crawl --warc`).
+NEWSBOT_WARC_DIR = ""
+# A directory of WARC files to answer requests from instead of the network (`newsbot reextract`).
+NEWSBOT_WARC_REPLAY = ""
 # Near-duplicates (newsbot/neardup.py): bodies whose word-shingle sets have an estimated
 # Jaccard similarity of at least the threshold are grouped; changing the shingle size or the
 # permutations re-signs every stored article on the next run.

@@ -25,6 +25,8 @@ def add_crawl_options(parser: argparse.ArgumentParser, default_db: str) -> None:
                         help="index pages per section to follow (default: all)")
     parser.add_argument("--discover", default="nav,feeds,sitemap",
                         help="ways in: a comma-separated subset of nav,feeds,sitemap")
+    parser.add_argument("--warc", metavar="DIR", default=None,
+                        help="archive every fetched response as WARC in DIR (newsbot reextract)")
     parser.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING or ERROR")
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                         help="any Scrapy or newsbot setting")
@@ -37,6 +39,8 @@ def project_settings(args: argparse.Namespace) -> Settings:
     settings.set("NEWSBOT_SITE", args.site, priority="cmdline")
     if args.log_level:
         settings.set("LOG_LEVEL", args.log_level.upper(), priority="cmdline")
+    if getattr(args, "warc", None):
+        settings.set("NEWSBOT_WARC_DIR", str(args.warc), priority="cmdline")
     for pair in args.set:
         name, sep, value = pair.partition("=")
         if not sep or not name:
@@ -49,6 +53,11 @@ def check_inputs(args: argparse.Namespace) -> None:
     """Fail fast, in one line, on what would otherwise fail mid-crawl."""
     if args.max_pages is not None and args.max_pages < 1:
         raise UsageError(f"--max-pages must be 1 or more, not {args.max_pages}")
+    if getattr(args, "warc", None):
+        try:
+            Path(args.warc).mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise UsageError(f"cannot archive in {args.warc}: {e.strerror}") from None
     try:
         load_profile(args.site)
         from newsbot.spiders.portal import parse_discover
