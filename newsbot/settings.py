@@ -50,8 +50,25 @@ DOWNLOADER_MIDDLEWARES = {
     "newsbot.warc.WarcReplay": 960,
 }
 EXTENSIONS = {
+    # Before the run recorder (500): signal handlers run in this order, so the monitors'
+    # results are in the stats by the time the run is written to the store.
+    "newsbot.monitors.FieldCoverage": 480,
+    "spidermon.contrib.scrapy.extensions.Spidermon": 490,
     "newsbot.extensions.runrecord.RunRecorder": 500,
 }
+
+# Monitors run when the spider closes (newsbot/monitors.py, docs/monitoring.md). A failing
+# monitor makes `newsbot crawl` and `newsbot demo` exit 1 with its message.
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["newsbot.monitors.CloseMonitors"]
+NEWSBOT_MONITOR_MIN_ARTICLES = 1
+# Share of the articles read that must carry each field (0.9 = 90%).
+NEWSBOT_MONITOR_FIELD_COVERAGE = {
+    "headline": 0.95, "body": 0.95, "published": 0.9, "source": 0.9, "section": 0.9,
+    "dateline": 0.9, "summary": 0.5, "related": 0.5, "popular": 0.5,
+}
+NEWSBOT_MONITOR_MAX_ERRORS = 0
+NEWSBOT_MONITOR_FINISH_REASONS = ["finished"]
 
 # --- newsbot's own settings -------------------------------------------------------------
 # Where articles go: a SQLite path, or "" for an in-memory store (dedupe within the run only).

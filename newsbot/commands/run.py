@@ -118,7 +118,10 @@ def report(db: str | Path, out=sys.stdout) -> int:
     print(f"  pages failed       {len(failures)}", file=out)
     for failure in failures[:10]:
         print(f"    {failure['url']}: {failure['reason']}", file=out)
-    found = problems(run)
+    monitors = stats.get("newsbot/monitors/failed") or []
+    for failed in monitors:
+        print(f"  monitor failed     {failed}", file=out)
+    found = [f"monitor {m.split(':', 1)[0]} failed" for m in monitors] + problems(run)
     if found:
         print("UNHEALTHY: " + "; ".join(found), file=out)
         return 1
