@@ -8,7 +8,7 @@ import sys
 
 from newsbot import __version__
 
-COMMANDS = ["serve", "demo", "crawl", "export", "extract", "reextract"]
+COMMANDS = ["serve", "demo", "crawl", "export", "extract", "reextract", "report"]
 
 
 class UsageError(Exception):

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from newsbot.exports.parquet import ParquetWriter
-from tests.corpora.crawled import build, newsbot
+from tests.corpora.crawled import ADDED, build, newsbot
 from tests.corpora.pairs import EXPECTED, EXTRA, QUAKE, SNOW
 from tests.replica_truth import articles
 
@@ -36,7 +36,7 @@ def truth_urls(corpus, keep) -> set[str]:
 
 
 def extra_urls(keep) -> set[str]:
-    return {a["canonical_url"] for a in EXTRA if keep(a)}
+    return {a["canonical_url"] for a in ADDED if keep(a)}
 
 
 def test_jsonl_has_every_article_with_the_documented_fields_in_order(corpus):

@@ -299,6 +299,53 @@ class SqliteStore:
             self.commit()
         return len(changed)
 
+    # -- reports --------------------------------------------------------------------------
+    def count_articles(self, by: str, query: ArticleQuery) -> list[tuple[str | None, str | None, int]]:
+        """(published day, section or source, articles) for the articles ``query`` selects."""
+        if by not in ("section", "source"):
+            raise ValueError(f"count_articles groups by section or source, not {by!r}")
+        where, params = article_filter(query)
+        return [tuple(r) for r in self.db.execute(
+            f"SELECT published, {by}, COUNT(*) FROM articles WHERE {where} "
+            f"GROUP BY published, {by} ORDER BY published, {by}", params)]
+
+    def first_seen_sources(self) -> list[dict]:
+        """Each source's earliest published article (over the whole store)."""
+        rows = self.db.execute(
+            "SELECT source, published, canonical_url, headline, n FROM ("
+            " SELECT source, published, canonical_url, headline, COUNT(*) OVER (PARTITION BY source) n,"
+            " ROW_NUMBER() OVER (PARTITION BY source ORDER BY published, canonical_url) k"
+            " FROM articles WHERE source IS NOT NULL AND published IS NOT NULL) WHERE k = 1 "
+            "ORDER BY published, source")
+        return [dict(r) for r in rows]
+
+    def popular_history(self, since: str | None, before: str | None) -> list[dict]:
+        """Every ranking entry of snapshots taken in [since, before), with stored headlines."""
+        conditions, params = ["1 = 1"], []
+        if since:
+            conditions.append("s.taken_at >= ?")
+            params.append(since)
+        if before:
+            conditions.append("s.taken_at < ?")
+            params.append(before)
+        rows = self.db.execute(
+            "SELECT s.id AS snapshot, s.taken_at, e.rank, e.url, e.title, e.source, a.headline "
+            "FROM popular_snapshots s JOIN popular_entries e ON e.snapshot_id = s.id "
+            f"LEFT JOIN articles a ON a.canonical_url = e.url WHERE {' AND '.join(conditions)} "
+            "ORDER BY s.taken_at, s.id, e.rank", params)
+        return [dict(r) for r in rows]
+
+    def most_linked(self, query: ArticleQuery, limit: int = 10) -> list[dict]:
+        """Related stories linked from the most articles that ``query`` selects."""
+        where, params = article_filter(query)
+        rows = self.db.execute(
+            "SELECT l.url, MAX(l.title) AS title, COALESCE(MAX(t.source), MAX(l.source)) AS source, "
+            "COUNT(DISTINCT l.article_pk) AS links, MAX(t.headline) AS headline FROM related_links l "
+            f"JOIN (SELECT id FROM articles WHERE {where}) a ON a.id = l.article_pk "
+            "LEFT JOIN articles t ON t.canonical_url = l.url "
+            "GROUP BY l.url ORDER BY links DESC, l.url LIMIT ?", (*params, limit))
+        return [dict(r) for r in rows]
+
 
 def article_filter(query: ArticleQuery) -> tuple[str, list]:
     """The WHERE clause (and its parameters) that selects ``query``'s articles."""

@@ -11,10 +11,12 @@ from pathlib import Path
 from newsbot.neardup import refresh
 from newsbot.store import SqliteStore
 from tests.corpora.pairs import EXTRA
+from tests.corpora.rankings import NEW_SOURCE, SNAPSHOTS, ranking
 from tests.replica import ReplicaServer
 from tests.replica_truth import SITE
 
 ROOT = Path(__file__).resolve().parents[2]
+ADDED = [*EXTRA, NEW_SOURCE]  # the stored articles a test adds to the crawl's
 NEWSBOT = [sys.executable, "-m", "newsbot"]
 
 
@@ -27,7 +29,7 @@ def newsbot(*args: str, timeout: int = 240) -> subprocess.CompletedProcess:
 class Corpus:
     host: str            # the replica's address during the crawl, no trailing slash
     crawled: Path        # the store as the crawl left it
-    db: Path             # the same store with the hand-made near-duplicate pairs added
+    db: Path             # the same store plus the hand-made pairs, rankings and new source
     warc: Path           # the crawl's WARC archive
     crawl: subprocess.CompletedProcess
 
@@ -40,9 +42,12 @@ def build(tmp: Path) -> Corpus:
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     with sqlite3.connect(crawled) as source, sqlite3.connect(db) as copy:
         source.backup(copy)
+    host = server.url.rstrip("/")
     store = SqliteStore(db)
-    for article in EXTRA:
+    for article in ADDED:
         store.upsert_article(article, None)
+    for taken_at, ids in SNAPSHOTS:
+        store.save_popular(taken_at, ranking(host, ids))
     refresh(store)
     store.close()
-    return Corpus(server.url.rstrip("/"), crawled, db, warc, result)
+    return Corpus(host, crawled, db, warc, result)
