@@ -33,9 +33,9 @@ SOURCES = ["Kyodo", "NHK", "Japan Times", "Japan Today", "Nikkei", "TBS", "ANN",
 WORDS = ("the of and to in a is that for on said with as was by at from government tokyo japan "
          "prefecture company police minister market people year officials percent city new "
          "election plan report agency train earthquake yen export court school festival").split()
-CONTRAST = "from newsbot.store import ArticleQuery, SqliteStore; import sys; " \
-           "s = SqliteStore(sys.argv[1], readonly=True); rows = list(s.select_articles(ArticleQuery())); " \
-           "print(len(rows))"
+CONTRAST = ("from newsbot.store import ArticleQuery, SqliteStore; import sys; "
+            "s = SqliteStore(sys.argv[1], readonly=True); "
+            "rows = list(s.select_articles(ArticleQuery())); print(len(rows))")
 
 
 def generate(path: Path, n: int, seed: int = 6) -> None:
@@ -52,7 +52,8 @@ def generate(path: Path, n: int, seed: int = 6) -> None:
         store.upsert_article({
             "canonical_url": url, "url": url, "article_id": str(i), "site": "newsonjapan",
             "section": rnd.choice(SECTIONS), "headline": " ".join(rnd.choices(WORDS, k=9)),
-            "dateline": "Jan 05", "published": f"{2024 + i * 2 // n}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+            "dateline": "Jan 05",
+            "published": f"{2024 + i * 2 // n}-{1 + i % 12:02d}-{1 + i % 28:02d}",
             "date_evidence": "generated", "source": rnd.choice(SOURCES), "body": body,
             "summary": " ".join(rnd.choices(WORDS, k=30)), "content_hash": f"h{i}",
             "crawled_at": "2026-01-12T09:00:00+00:00",
@@ -92,13 +93,15 @@ def main(argv: list[str] | None = None) -> int:
                   f"({db.stat().st_size / 2**20:.0f} MiB store)", flush=True)
         for fmt in ("jsonl", "csv", "parquet"):
             out = work / f"out-{n}.{fmt}"
-            results[(fmt, n)] = measure([*newsbot, "--db", str(db), "--format", fmt, "-o", str(out)])
+            results[(fmt, n)] = measure([*newsbot, "--db", str(db), "--format", fmt,
+                                         "-o", str(out)])
         results[("all in one list", n)] = measure([sys.executable, "-c", CONTRAST, str(db)])
     print(f"\n| export | {' | '.join(f'{n:,} articles: s, peak RSS MiB' for n in args.sizes)} |"
           + (" 100k/10k RSS |" if len(args.sizes) == 2 else ""))
     print("|---" * (len(args.sizes) + 1 + (len(args.sizes) == 2)) + "|")
     for fmt in ("jsonl", "csv", "parquet", "all in one list"):
-        cells = [f"{results[(fmt, n)][0]:.1f} s, {results[(fmt, n)][1]:.0f} MiB" for n in args.sizes]
+        cells = [f"{results[(fmt, n)][0]:.1f} s, {results[(fmt, n)][1]:.0f} MiB"
+                 for n in args.sizes]
         ratio = ""
         if len(args.sizes) == 2:
             ratio = f" {results[(fmt, args.sizes[1])][1] / results[(fmt, args.sizes[0])][1]:.2f} |"

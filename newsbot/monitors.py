@@ -98,7 +98,8 @@ class RecordResults(Action):
     """Puts each failed monitor's message into the stats that are saved with the run."""
 
     def run_action(self):
-        failed = [f"{r.item.monitor_name}: {message(r)}" for r in self.result.monitors_failed_results]
+        failed = [f"{r.item.monitor_name}: {message(r)}"
+                  for r in self.result.monitors_failed_results]
         stats = self.data.crawler.stats
         stats.set_value(FAILED, failed)
         stats.set_value(PASSED, len(self.result.monitors_passed_results))

@@ -51,7 +51,8 @@ def test_jsonl_has_every_article_with_the_documented_fields_in_order(corpus):
     (["--since", "2025-12-30", "--until", "2026-01-02"],
      lambda a: "2025-12-30" <= a["published"] <= "2026-01-02"),
     (["--section", "Politics"], lambda a: a["section"] == "Politics"),
-    (["--section", "politics", "--section", "SPORTS"], lambda a: a["section"] in ("Politics", "Sports")),
+    (["--section", "politics", "--section", "SPORTS"],
+     lambda a: a["section"] in ("Politics", "Sports")),
     (["--source", "NHK"], lambda a: a["source"] == "NHK"),
     (["--source", "NHK", "--since", "2026-01-06", "--until", "2026-01-06"],
      lambda a: a["source"] == "NHK" and a["published"] == "2026-01-06"),
@@ -137,7 +138,8 @@ def test_parquet_is_written_a_batch_at_a_time(tmp_path):
         writer.close()
     parquet = pq.ParquetFile(tmp_path / "small.parquet")
     assert parquet.metadata.num_rows == 5 and parquet.metadata.num_row_groups == 3
-    assert parquet.read().to_pylist()[0]["crawled_at"] == datetime(2026, 1, 12, 9, tzinfo=timezone.utc)
+    first = parquet.read().to_pylist()[0]
+    assert first["crawled_at"] == datetime(2026, 1, 12, 9, tzinfo=timezone.utc)
 
 
 @pytest.mark.parametrize("args, message", [

@@ -300,7 +300,7 @@ class SqliteStore:
         return len(changed)
 
     # -- reports --------------------------------------------------------------------------
-    def count_articles(self, by: str, query: ArticleQuery) -> list[tuple[str | None, str | None, int]]:
+    def count_articles(self, by: str, query: ArticleQuery) -> list[tuple]:
         """(published day, section or source, articles) for the articles ``query`` selects."""
         if by not in ("section", "source"):
             raise ValueError(f"count_articles groups by section or source, not {by!r}")
@@ -313,7 +313,8 @@ class SqliteStore:
         """Each source's earliest published article (over the whole store)."""
         rows = self.db.execute(
             "SELECT source, published, canonical_url, headline, n FROM ("
-            " SELECT source, published, canonical_url, headline, COUNT(*) OVER (PARTITION BY source) n,"
+            " SELECT source, published, canonical_url, headline,"
+            " COUNT(*) OVER (PARTITION BY source) n,"
             " ROW_NUMBER() OVER (PARTITION BY source ORDER BY published, canonical_url) k"
             " FROM articles WHERE source IS NOT NULL AND published IS NOT NULL) WHERE k = 1 "
             "ORDER BY published, source")
@@ -339,8 +340,10 @@ class SqliteStore:
         """Related stories linked from the most articles that ``query`` selects."""
         where, params = article_filter(query)
         rows = self.db.execute(
-            "SELECT l.url, MAX(l.title) AS title, COALESCE(MAX(t.source), MAX(l.source)) AS source, "
-            "COUNT(DISTINCT l.article_pk) AS links, MAX(t.headline) AS headline FROM related_links l "
+            "SELECT l.url, MAX(l.title) AS title, "
+            "COALESCE(MAX(t.source), MAX(l.source)) AS source, "
+            "COUNT(DISTINCT l.article_pk) AS links, MAX(t.headline) AS headline "
+            "FROM related_links l "
             f"JOIN (SELECT id FROM articles WHERE {where}) a ON a.id = l.article_pk "
             "LEFT JOIN articles t ON t.canonical_url = l.url "
             "GROUP BY l.url ORDER BY links DESC, l.url LIMIT ?", (*params, limit))
