@@ -69,6 +69,17 @@ def test_every_article_is_stored_once_with_every_field_right(crawl, replica):
         assert got == expected, url
 
 
+def test_the_seed_article(crawl, replica):
+    _, db = crawl
+    [seed] = [a for a in stored(db) if a["article_id"] == "119870"]
+    assert seed["headline"].startswith("Japan rejects South Korea's offer to extend intel-sharing pact")
+    assert (seed["dateline"], seed["published"], seed["source"]) == ("Sep 07", "2019-09-07", "Japan Times")
+    assert seed["body"].startswith("Japan has decided") and seed["body"].endswith("among others.")
+    smile_up = [r for r in seed["related"] if r["title"].startswith("Japanese company Smile-Up")]
+    assert len(smile_up) == 1 and smile_up[0]["source"] == "NHK"
+    assert len(seed["related"]) == 3 and len(seed["popular"]) == 5
+
+
 def test_no_duplicates_in_the_store(crawl):
     _, db = crawl
     con = sqlite3.connect(db)
