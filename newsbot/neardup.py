@@ -3,11 +3,13 @@
 The same story syndicated under two URLs, or re-posted with a new headline, has a different
 content hash, so the dedupe pipeline keeps both. Here each stored body gets a MinHash signature
 (datasketch) over its word shingles; signatures live in the store so a later run compares its
-articles against every earlier one. Grouping runs over the whole store after a crawl: LSH finds
-candidate pairs, the estimated Jaccard similarity confirms them, and every member of a group but
-its representative (the earliest published, then the smallest canonical URL) is marked
-``duplicate_of`` the representative. The rule depends only on what is stored, never on the order
-a concurrent crawl stored it in, so a re-extraction from an archive groups alike.
+articles against earlier ones. After a crawl, the articles new in it are grouped with every
+stored article published within ``window_days`` of them: LSH finds candidate pairs, the
+estimated Jaccard similarity confirms them, and every member of a group but its head (the
+earliest published, then the smallest canonical URL) is marked ``duplicate_of`` the head. Only
+pairs published within the window join, in a first crawl and in later ones alike, and the rule
+depends only on what is stored, never on the order a concurrent crawl stored it in, so a
+re-extraction from an archive groups alike.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -31,6 +34,7 @@ class NearDupParams:
     num_perm: int = 128
     seed: int = 1
     threshold: float = 0.5
+    window_days: int = 30  # only articles published this close are compared (0: any)
 
     @property
     def scheme(self) -> str:
@@ -94,7 +98,8 @@ def group(articles: Iterable[Signed], signer: Signer) -> dict[int, tuple[str, fl
     for art in ordered:
         minhash = signer.minhash(art.signature)
         for other in lsh.query(minhash):
-            if similarity(art.signature, by_pk[other].signature) >= signer.params.threshold:
+            if close_in_time(art, by_pk[other], signer.params.window_days) and \
+                    similarity(art.signature, by_pk[other].signature) >= signer.params.threshold:
                 _union(parent, rank, other, art.pk)
         lsh.insert(art.pk, minhash)
     out: dict[int, tuple[str, float] | None] = {}
@@ -103,6 +108,16 @@ def group(articles: Iterable[Signed], signer: Signer) -> dict[int, tuple[str, fl
         out[art.pk] = None if head.pk == art.pk else (
             head.canonical_url, round(similarity(art.signature, head.signature), 4))
     return out
+
+
+def close_in_time(a: Signed, b: Signed, days: int) -> bool:
+    if days <= 0 or not a.published or not b.published:
+        return True
+    try:
+        gap = date.fromisoformat(a.published) - date.fromisoformat(b.published)
+    except ValueError:
+        return True
+    return abs(gap.days) <= days
 
 
 def _find(parent: dict[int, int], pk: int) -> int:
@@ -120,16 +135,36 @@ def _union(parent: dict[int, int], rank: dict[int, int], a: int, b: int) -> None
         parent[second] = first
 
 
-def refresh(store, signer: Signer | None = None) -> dict[str, int]:
-    """Sign what is unsigned or changed, regroup the whole store; counts for the stats."""
+def refresh(store, signer: Signer | None = None, fresh: Iterable[str | None] = ()) -> dict:
+    """Sign what is unsigned or changed, then regroup around the articles new in this run.
+
+    ``fresh`` holds the published dates of articles already signed in this run (by the
+    pipeline); those signed here are added. Counts go to the stats.
+    """
     signer = signer or Signer(NearDupParams())
     scheme = signer.params.scheme
-    signed = 0
-    for pk, body in store.unsigned_articles(scheme):
+    dates, signed = list(fresh), 0
+    for pk, body, published in store.unsigned_articles(scheme):
         store.save_signature(pk, scheme, signer.sign(body))
+        dates.append(published)
         signed += 1
     store.commit()
-    groups = group((Signed(*row) for row in store.signed_articles(scheme)), signer)
-    changed = store.set_duplicates(groups)
-    return {"signed": signed, "groups": len({v[0] for v in groups.values() if v}),
-            "marked": sum(1 for v in groups.values() if v), "changed": changed}
+    if not dates:
+        return {"signed": 0, "compared": 0, "groups": 0, "marked": 0, "changed": 0}
+    since, until = around(dates, signer.params.window_days)
+    groups = group((Signed(*row) for row in store.signed_articles(scheme, since, until)), signer)
+    return {"signed": signed, "compared": len(groups),
+            "groups": len({v[0] for v in groups.values() if v}),
+            "marked": sum(1 for v in groups.values() if v), "changed": store.set_duplicates(groups)}
+
+
+def around(dates: list[str | None], days: int) -> tuple[str | None, str | None]:
+    """The published dates to compare new articles against: theirs, widened by the window."""
+    try:
+        known = [date.fromisoformat(d) for d in dates]
+    except (TypeError, ValueError):  # an undated article: compare against everything
+        return None, None
+    if days <= 0:
+        return None, None
+    return ((min(known) - timedelta(days=days)).isoformat(),
+            (max(known) + timedelta(days=days)).isoformat())

@@ -90,6 +90,8 @@ NEWSBOT_NEARDUP_ENABLED = True
 NEWSBOT_NEARDUP_SHINGLE_WORDS = 4
 NEWSBOT_NEARDUP_PERMUTATIONS = 128
 NEWSBOT_NEARDUP_THRESHOLD = 0.5
+# Only articles published this many days apart or less are compared (0: any two articles).
+NEWSBOT_NEARDUP_WINDOW_DAYS = 30
 # Apply LOOPBACK_FAST when all start URLs are loopback (a replica or a benchmark).
 NEWSBOT_FAST_LOOPBACK = True
 

@@ -51,7 +51,7 @@ def test_syndicated_and_reposted_stories_group_and_different_stories_do_not(stor
         store.upsert_article(article, None)
     counts = refresh(store, SIGNER)
     assert marks(store) == EXPECTED
-    assert counts == {"signed": 5, "groups": 2, "marked": 2, "changed": 2}
+    assert counts == {"signed": 5, "compared": 5, "groups": 2, "marked": 2, "changed": 2}
     [syndicated] = [a for a in store.select_articles(ArticleQuery())
                     if a["canonical_url"] == QUAKE_SYNDICATED["canonical_url"]]
     assert 0.6 < syndicated["duplicate_similarity"] < 0.85  # exact Jaccard 0.72
@@ -96,3 +96,40 @@ def test_export_filter_keeps_one_per_group(store):
     kept = {a["canonical_url"] for a in store.select_articles(ArticleQuery(near_dedupe=True))}
     assert kept == {url for url, head in EXPECTED.items() if head is None}
     assert QUAKE["canonical_url"] in kept
+
+
+def copy(article: dict, url: str, published: str) -> dict:
+    return {**article, "canonical_url": url, "url": url, "published": published,
+            "content_hash": f"hand-{url}"}
+
+
+def test_only_stories_published_within_the_window_are_compared(store):
+    store.upsert_article(QUAKE, None)                                    # 2026-01-06
+    store.upsert_article(copy(QUAKE, "http://t/late.php", "2026-02-20"), None)  # 45 days on
+    refresh(store, SIGNER)
+    assert marks(store)["http://t/late.php"] is None
+    wide = Signer(NearDupParams(window_days=0))
+    refresh(store, wide)  # nothing new to sign: nothing regrouped
+    assert marks(store)["http://t/late.php"] is None
+    store.upsert_article(copy(QUAKE, "http://t/later.php", "2026-02-21"), None)
+    refresh(store, wide)
+    assert marks(store)["http://t/late.php"] == marks(store)["http://t/later.php"] == \
+        QUAKE["canonical_url"]
+
+
+def test_a_later_run_keeps_a_group_head_published_before_its_window(tmp_path):
+    first = SqliteStore(tmp_path / "news.db")
+    first.upsert_article(QUAKE, None)                                              # 01-06
+    first.upsert_article(copy(QUAKE_SYNDICATED, "http://t/m.php", "2026-01-30"), None)  # +24
+    refresh(first, SIGNER)
+    assert marks(first)["http://t/m.php"] == QUAKE["canonical_url"]
+    first.close()
+    later = SqliteStore(tmp_path / "news.db")
+    later.upsert_article(copy(QUAKE_SYNDICATED, "http://t/m1.php", "2026-02-20"), None)  # +45
+    counts = refresh(later, SIGNER)
+    # compared: the new article, the one 21 days before it, and that one's head from 01-06
+    assert counts["signed"] == 1 and counts["compared"] == 3
+    assert marks(later) == {QUAKE["canonical_url"]: None,
+                            "http://t/m.php": QUAKE["canonical_url"],
+                            "http://t/m1.php": QUAKE["canonical_url"]}
+    later.close()

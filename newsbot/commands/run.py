@@ -121,7 +121,7 @@ def report(db: str | Path, out=sys.stdout) -> int:
     monitors = stats.get("newsbot/monitors/failed") or []
     for failed in monitors:
         print(f"  monitor failed     {failed}", file=out)
-    found = [f"monitor {m.split(':', 1)[0]} failed" for m in monitors] + problems(run)
+    found = problems(run) + [f"monitor {m.split(':', 1)[0]} failed" for m in monitors]
     if found:
         print("UNHEALTHY: " + "; ".join(found), file=out)
         return 1

@@ -256,18 +256,21 @@ class SqliteStore:
         return cache[snapshot]
 
     # -- near-duplicates ------------------------------------------------------------------
-    def unsigned_articles(self, scheme: str, batch: int = 500) -> Iterator[tuple[int, str]]:
-        """(pk, body) of articles with no signature under ``scheme`` or a changed body."""
+    def unsigned_articles(self, scheme: str,
+                          batch: int = 500) -> Iterator[tuple[int, str, str | None]]:
+        """(pk, body, published) of articles with no signature under ``scheme``, or whose body
+        changed since it was signed."""
         last = 0
         while True:
             rows = self.db.execute(
-                "SELECT a.id, a.body FROM articles a LEFT JOIN near_duplicate_signatures s "
-                "ON s.article_pk = a.id WHERE a.id > ? AND (s.article_pk IS NULL OR s.scheme != ? "
+                "SELECT a.id, a.body, a.published FROM articles a "
+                "LEFT JOIN near_duplicate_signatures s ON s.article_pk = a.id "
+                "WHERE a.id > ? AND (s.article_pk IS NULL OR s.scheme != ? "
                 "OR s.content_hash != a.content_hash) ORDER BY a.id LIMIT ?",
                 (last, scheme, batch)).fetchall()
             if not rows:
                 return
-            yield from ((r[0], r[1]) for r in rows)
+            yield from (tuple(r) for r in rows)
             last = rows[-1][0]
 
     def save_signature(self, pk: int, scheme: str, signature: bytes) -> None:
@@ -278,20 +281,35 @@ class SqliteStore:
             (scheme, signature, pk))
         self._wrote()
 
-    def signed_articles(self, scheme: str) -> Iterator[tuple[int, str, str | None, bytes]]:
-        """(pk, canonical_url, published, signature) of every article signed under ``scheme``."""
+    def signed_articles(self, scheme: str, since: str | None = None,
+                        until: str | None = None) -> Iterator[tuple[int, str, str | None, bytes]]:
+        """(pk, canonical_url, published, signature) of the articles signed under ``scheme``
+        and published in [since, until] (all when both are None), with the current group
+        heads of those articles wherever they were published."""
+        if since is None and until is None:
+            where, params = "1 = 1", []
+        else:
+            span = "published BETWEEN ? AND ?"
+            where = (f"a.{span} OR a.canonical_url IN (SELECT duplicate_of FROM articles "
+                     f"WHERE {span} AND duplicate_of IS NOT NULL)")
+            params = [since or "", until or "9999"] * 2
         rows = self.db.execute(
             "SELECT a.id, a.canonical_url, a.published, s.signature FROM articles a "
-            "JOIN near_duplicate_signatures s ON s.article_pk = a.id WHERE s.scheme = ?",
-            (scheme,))
-        yield from (tuple(r) for r in rows.fetchall())
+            "JOIN near_duplicate_signatures s ON s.article_pk = a.id "
+            f"WHERE s.scheme = ? AND ({where})", (scheme, *params))
+        yield from (tuple(r) for r in rows)
 
     def set_duplicates(self, groups: dict[int, tuple[str, float] | None]) -> int:
         """Write each article's group mark; returns how many marks changed."""
-        current = {r[0]: (r[1], r[2]) if r[1] is not None else None for r in self.db.execute(
-            "SELECT id, duplicate_of, duplicate_similarity FROM articles")}
-        changed = [(*(mark or (None, None)), pk) for pk, mark in groups.items()
-                   if current.get(pk, "gone") != mark]
+        pks, changed = list(groups), []
+        for i in range(0, len(pks), 500):
+            chunk = pks[i:i + 500]
+            for pk, head, similarity in self.db.execute(
+                    "SELECT id, duplicate_of, duplicate_similarity FROM articles WHERE id IN "
+                    f"({', '.join('?' * len(chunk))})", chunk).fetchall():
+                mark = groups[pk]
+                if (mark or (None, None)) != (head, similarity):
+                    changed.append((*(mark or (None, None)), pk))
         if changed:
             self._write()
             self.db.executemany("UPDATE articles SET duplicate_of = ?, duplicate_similarity = ? "
