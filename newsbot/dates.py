@@ -22,13 +22,16 @@ SLACK = timedelta(days=1)
 class DateEvidence:
     """Full dates known for articles, by id, gathered from feeds and sitemaps."""
 
-    known: dict[int, tuple[date, str]] = field(default_factory=dict)
+    known: dict[int | str, tuple[date, str]] = field(default_factory=dict)
     _ids: list[int] = field(default_factory=list)
 
     def add(self, article_id: str | int, full: date, origin: str) -> None:
-        """Record that article ``article_id`` is dated ``full``, as ``origin`` says."""
-        key = int(article_id)
-        if key not in self.known:
+        """Record that article ``article_id`` is dated ``full``, as ``origin`` says.
+
+        Numeric ids also take part in id order; other ids (slugs) are only looked up as such.
+        """
+        key = _key(article_id)
+        if isinstance(key, int) and key not in self.known:
             bisect.insort(self._ids, key)
         self.known[key] = (full, origin)
 
@@ -44,12 +47,12 @@ class DateEvidence:
     def resolve(self, article_id: str | None, month: int, day: int,
                 reference: date, reference_origin: str) -> tuple[date | None, str]:
         """The full date of a (month, day) dateline and the evidence that fixed its year."""
-        key = int(article_id) if article_id and article_id.isdigit() else None
+        key = _key(article_id) if article_id else None
         if key is not None and key in self.known:
             full, origin = self.known[key]
             if (full.month, full.day) == (month, day):
                 return full, f"{origin} gives {full.isoformat()}"
-        if key is not None:
+        if isinstance(key, int):
             below, above = self.neighbours(key)
             if below or above:
                 hi = min(above[1], reference) if above else reference
@@ -61,6 +64,11 @@ class DateEvidence:
         if found is None:
             return None, f"no year fits {month:02d}-{day:02d}"
         return found, f"{reference_origin} {reference.isoformat()}: latest such date not after it"
+
+
+def _key(article_id: str | int) -> int | str:
+    text = str(article_id)
+    return int(text) if text.isdigit() else text
 
 
 def latest_on_or_before(month: int, day: int, limit: date, years: int = 30) -> date | None:

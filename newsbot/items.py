@@ -25,3 +25,5 @@ class Article:
     popular: list[dict] = field(default_factory=list)
     crawled_at: str | None = None
     content_hash: str | None = None
+    # Which path produced each field: {"headline": "profile:h1.headline", "body": "generic:text:newsbot"}.
+    extracted_by: dict[str, str] = field(default_factory=dict)

@@ -7,37 +7,58 @@ from urllib.parse import urljoin
 from parsel import Selector, SelectorList
 
 from newsbot.processors import bare_credit, clean_text, normalize_url, split_credit
+from newsbot.profiles import ENTRY_DEFAULTS, is_xpath
 
 
-def select_first(sel: Selector, rules: list[str]) -> SelectorList:
-    """The matches of the first rule that matches anything (rules in priority order)."""
+def _select(sel: Selector, rule: str) -> SelectorList:
+    return sel.xpath(rule) if is_xpath(rule) else sel.css(rule)
+
+
+def first_match(sel: Selector, rules: list[str], stats=None,
+                field: str | None = None) -> tuple[str | None, SelectorList]:
+    """(the first rule that matches anything, its matches); rules are in priority order.
+
+    With ``stats`` and ``field``, each rule tried counts under ``parser/<field>/<css|xpath>/<rule>``
+    as itemloaders counts its own rules: +1 when it matched, +0 when it did not, so a markup
+    change shows up as counts moving from one rule to the next.
+    """
     for rule in rules:
-        found = sel.xpath(rule) if rule.startswith(("/", "(")) else sel.css(rule)
+        found = _select(sel, rule)
+        if stats is not None and field:
+            stats.inc_value(f"parser/{field}/{'xpath' if is_xpath(rule) else 'css'}/{rule}",
+                            1 if found else 0)
         if found:
-            return found
-    return SelectorList([])
+            return rule, found
+    return None, SelectorList([])
+
+
+def select_first(sel: Selector, rules: list[str], stats=None,
+                 field: str | None = None) -> SelectorList:
+    """The matches of the first rule that matches anything (rules in priority order)."""
+    return first_match(sel, rules, stats, field)[1]
 
 
 def select_all(sel: Selector, rules: list[str]) -> list[str]:
     """Every string matched by any rule, in rule order, duplicates kept."""
     values: list[str] = []
     for rule in rules:
-        found = sel.xpath(rule) if rule.startswith(("/", "(")) else sel.css(rule)
-        values.extend(found.getall())
+        values.extend(_select(sel, rule).getall())
     return values
 
 
-def read_entry(entry: Selector, base_url: str, tracking: list[str]) -> dict | None:
-    """One listing entry -> {url, title, source}; None when it links nowhere."""
-    link = entry.css("a[href]")
-    if not link:
+def read_entry(entry: Selector, base_url: str, tracking: list[str],
+               rules: dict[str, list[str]] = ENTRY_DEFAULTS) -> dict | None:
+    """One listing entry -> {url, title, source}; None when it links nowhere.
+
+    ``rules`` are the profile's entry_link and entry_credit selectors, relative to the entry.
+    """
+    link = select_first(entry, rules.get("entry_link") or ENTRY_DEFAULTS["entry_link"])
+    if not link or "href" not in link[0].attrib:
         return None
     href = link[0].attrib["href"].strip()
-    title = clean_text(" ".join(link[0].css("::text").getall()))
-    credit_text = clean_text(" ".join(entry.css(".credit ::text").getall()))
-    if not credit_text:  # older layout: the credit is plain text after the link
-        credit_text = clean_text(" ".join(link[0].xpath("following-sibling::text()").getall()))
-    credit = bare_credit(credit_text) if credit_text.startswith("(") else None
+    title = clean_text(" ".join(link[0].xpath(".//text()").getall()))
+    credit_text = clean_text(" ".join(select_first(entry, rules.get("entry_credit", [])).getall()))
+    credit = bare_credit(credit_text) if credit_text else None
     if credit is None:
         title, credit = split_credit(title)
     if not title or href.startswith(("javascript:", "mailto:", "#")):
@@ -46,20 +67,22 @@ def read_entry(entry: Selector, base_url: str, tracking: list[str]) -> dict | No
             "source": credit}
 
 
-def read_block(entries: SelectorList, base_url: str, tracking: list[str]) -> list[dict]:
+def read_block(entries: SelectorList, base_url: str, tracking: list[str],
+               rules: dict[str, list[str]] = ENTRY_DEFAULTS) -> list[dict]:
     """All entries of one block, in page order, duplicates kept (the links pipeline folds them)."""
-    found = (read_entry(e, base_url, tracking) for e in entries)
+    found = (read_entry(e, base_url, tracking, rules) for e in entries)
     return [e for e in found if e is not None]
 
 
-def read_ranking(entries: SelectorList, base_url: str, tracking: list[str]) -> list[dict]:
+def read_ranking(entries: SelectorList, base_url: str, tracking: list[str],
+                 rules: dict[str, list[str]] = ENTRY_DEFAULTS) -> list[dict]:
     """The POPULAR NEWS block -> [{rank, url, title, source}], rank printed or by position."""
     ranking = []
     for position, entry in enumerate(entries, 1):
-        item = read_entry(entry, base_url, tracking)
+        item = read_entry(entry, base_url, tracking, rules)
         if item is None:
             continue
-        printed = clean_text(entry.css(".rank::text").get())
+        printed = clean_text(select_first(entry, rules.get("entry_rank", [])).get())
         item["rank"] = int(printed) if printed.isdigit() else position
         if printed and item["title"].startswith(printed + " "):
             item["title"] = item["title"][len(printed) + 1:]

@@ -1,22 +1,38 @@
-"""Extraction: one article page → one Article, through ArticleLoader and the site profile."""
+"""Extraction: one article page → one Article, through ArticleLoader and the site profile.
+
+Each field is read by the profile's rules in priority order; a field they leave empty (or every
+field, on a page the profile does not know) falls back to the generic extractor. The item's
+``extracted_by`` says which rule or generic path produced each field.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 from itemloaders import ItemLoader
 from itemloaders.processors import Identity, MapCompose, TakeFirst
+from parsel import SelectorList
 from scrapy.http import TextResponse
 from w3lib.html import remove_tags, replace_entities
 
 from newsbot.dates import DateEvidence
+from newsbot.fallback import CANONICAL_RULES, SUMMARY_RULES, GenericFallback
+from newsbot.generic.metadata import iso_date
 from newsbot.items import Article
-from newsbot.links import read_block, read_ranking, select_first
-from newsbot.processors import (clean_text, content_hash, normalize_source, normalize_url,
-                                parse_dateline, split_lead)
-from newsbot.profiles import SiteProfile
+from newsbot.links import first_match, read_block, read_ranking
+from newsbot.processors import (
+    clean_text,
+    content_hash,
+    normalize_source,
+    normalize_url,
+    parse_dateline,
+    parse_full_date,
+    split_lead,
+)
+from newsbot.profiles import ENTRY_RULES, FIELD_RULES, SiteProfile, is_xpath
 from newsbot.text import paragraphs
 
 
@@ -39,71 +55,206 @@ class ArticleLoader(ItemLoader):
     popular_out = Identity()
 
 
+@dataclass
+class Page:
+    """One response as the loader reads it: the rules that apply, and who produced each field."""
+
+    response: TextResponse
+    profile: SiteProfile
+    stats: object = None
+    by: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.sel = self.response.selector
+        self.path = urlsplit(self.response.url).path
+        self.known = self.profile.knows(self.path)
+        # A page the profile does not know is read by the generic path alone.
+        self.rules = self.profile.selectors if self.known else \
+            {**self.profile.selectors, **{k: [] for k in FIELD_RULES}}
+        self.generic = GenericFallback(self.response, self.stats)
+
+    def first(self, name: str) -> tuple[str | None, SelectorList]:
+        return first_match(self.sel, self.rules[name], self.stats, name)
+
+    def text(self, name: str) -> tuple[str | None, str]:
+        """(rule, the cleaned text of what the first matching rule found) for a field rule."""
+        rule, found = self.first(name)
+        return rule, clean_text(" ".join(_texts(found)))
+
+    def fallback(self, name: str) -> str | None:
+        value, how = self.generic.get(name)
+        if value:
+            self.by[name] = how
+        return value
+
+
 def extract_article(response: TextResponse, profile: SiteProfile,
                     evidence: DateEvidence | None = None, stats=None,
                     now: datetime | None = None) -> Article:
-    """Every field of the Article on ``response``; fields the page lacks stay None or empty."""
+    """Every field of the Article on ``response``; fields nobody could read stay None or empty."""
     now = now or datetime.now(timezone.utc)
-    sel = response.selector
-    loader = ArticleLoader(selector=sel, stats=stats)
-    rules = profile.selectors
-    url = response.url
-    article_id = profile.article_id(urlsplit(url).path)
-
-    loader.add_value("url", url)
+    page = Page(response, profile, stats)
+    loader = ArticleLoader(selector=page.sel, stats=stats)
+    article_id = profile.article_id(page.path)
+    loader.add_value("url", response.url)
     loader.add_value("site", profile.name)
     loader.add_value("article_id", article_id)
-    loader.add_value("canonical_url", canonical_url(response, profile, article_id))
-    loader.add_css("headline", rules["headline"])
-    loader.add_css("summary", rules.get("summary", []))
+    loader.add_value("canonical_url", canonical_url(page))
+    if not load_rules(loader, page, "headline"):
+        loader.add_value("headline", clean_text(page.fallback("headline")))
+    if not load_rules(loader, page, "summary"):
+        loader.add_value("summary", summary_from_meta(page))
 
-    kicker = profile.kicker.match(clean_text(" ".join(select_first(sel, rules.get("kicker", []))
-                                                    .css("::text").getall())))
-    body = article_paragraphs(sel, rules)
-    dateline, credit = None, None
-    if body:
-        dateline, credit, first = split_lead(body[0], profile.lead)
-        body[0] = first.strip()
-        body = [p for p in body if p]
-    if dateline is None and kicker:
-        dateline = kicker.group("dateline")
+    kicker = read_kicker(page)
+    body, lead = read_body(page)
+    dateline = first_of(page, "dateline", lead, kicker, read_dateline(page))
     loader.add_value("dateline", dateline)
-    loader.add_value("section", kicker.group("section") if kicker else None)
-    loader.add_value("source", normalize_source(credit, profile.source_aliases, profile.portal_name))
+    loader.add_value("section", first_of(page, "section", read_section(page), kicker)
+                     or page.fallback("section"))
+    loader.add_value("source", read_source(page, lead.get("credit")))
     loader.add_value("body", "\n\n".join(body) if body else None)
-
-    published, why = publication_date(response, dateline, article_id, evidence, now)
+    published, why = publication_date(page, dateline, article_id, evidence, now)
     loader.add_value("published", published)
     loader.add_value("date_evidence", why)
 
-    base = response.url
-    tracking = profile.tracking_params
-    loader.add_value("related", read_block(select_first(sel, rules["related"]), base, tracking))
-    loader.add_value("popular", read_ranking(select_first(sel, rules["popular"]), base, tracking))
+    loader.add_value("related", read_links(page, "related", read_block))
+    loader.add_value("popular", read_links(page, "popular", read_ranking))
     loader.add_value("crawled_at", now.isoformat(timespec="seconds"))
     item = loader.load_item()
     item.related = item.related or []
     item.popular = item.popular or []
     item.content_hash = content_hash(item.headline, item.body) if item.body else None
+    item.extracted_by = dict(sorted(page.by.items()))
     return item
 
 
-def article_paragraphs(sel, rules: dict[str, list[str]]) -> list[str]:
-    """The body container's paragraphs, ads and share buttons dropped."""
-    container = select_first(sel, rules["body"])
+def _texts(found: SelectorList) -> list[str]:
+    """Strings of a match: text and attribute results as they are, elements by their text."""
+    return [s.root if isinstance(s.root, str) else " ".join(s.xpath(".//text()").getall())
+            for s in found]
+
+
+def load_rules(loader: ArticleLoader, page: Page, name: str) -> bool:
+    """Add the field from its rules, one at a time in priority order, until one gives a value.
+
+    Through the loader, so itemloaders counts each rule tried (``parser/<field>/css/<rule>``).
+    """
+    for rule in page.rules[name]:
+        if is_xpath(rule):
+            loader.add_xpath(name, rule)
+        else:
+            loader.add_css(name, rule)
+        if any(loader.get_collected_values(name)):
+            page.by[name] = f"profile:{rule}"
+            return True
+    return False
+
+
+def first_of(page: Page, name: str, *found: dict) -> str | None:
+    """The first reading that has ``name``; records which rule it came from."""
+    for reading in found:
+        if reading.get(name):
+            page.by[name] = reading["by"]
+            return reading[name]
+    return None
+
+
+def summary_from_meta(page: Page) -> str | None:
+    rule, found = first_match(page.sel, SUMMARY_RULES)
+    text = clean_text(found.get())
+    if text:
+        page.by["summary"] = "generic:meta"
+    return text or None
+
+
+def read_kicker(page: Page) -> dict:
+    """Section and dateline from the kicker line ("Society | Sep 07"), by the text.kicker rule."""
+    rule, text = page.text("kicker")
+    m = page.profile.kicker.match(text) if rule and page.profile.kicker else None
+    return {**m.groupdict(), "by": f"profile:{rule}"} if m else {}
+
+
+def read_section(page: Page) -> dict:
+    rule, text = page.text("section")
+    return {"section": text, "by": f"profile:{rule}"} if text else {}
+
+
+def read_dateline(page: Page) -> dict:
+    """A dateline printed in its own element; text.dateline picks the date out of it."""
+    rule, text = page.text("dateline")
+    pattern = page.profile.dateline
+    m = pattern.search(text) if text and pattern else None
+    dateline = m.group("dateline") if m else text
+    return {"dateline": dateline, "by": f"profile:{rule}"} if dateline else {}
+
+
+def read_body(page: Page) -> tuple[list[str], dict]:
+    """The body's paragraphs, and what the text.lead rule took off the first one."""
+    rule, body = article_paragraphs(page)
+    if body:
+        page.by["body"] = f"profile:{rule}"
+    else:
+        text = page.fallback("body")
+        body = [p.strip() for p in (text or "").split("\n\n") if p.strip()]
+    lead = page.profile.lead
+    if not body or not page.known or lead is None:
+        return body, {}
+    dateline, credit, first = split_lead(body[0], lead)
+    if dateline is None and credit is None:
+        return body, {}
+    body[0] = first.strip()
+    lead_found = {"dateline": dateline, "credit": credit, "by": "profile:text.lead"}
+    return [p for p in body if p], lead_found
+
+
+def article_paragraphs(page: Page) -> tuple[str | None, list[str]]:
+    """(the body rule that matched, its container's paragraphs, ads and share buttons dropped)."""
+    rule, container = page.first("body")
     if not container:
-        return []
+        return rule, []
     root = container[0]
-    drop = {m.root for rule in rules.get("body_drop", []) for m in root.css(rule)}
-    return paragraphs(root.root, drop)
+    drop = {m.root for r in page.rules["body_drop"] for m in root.css(r)}
+    return rule, paragraphs(root.root, drop)
 
 
-def canonical_url(response: TextResponse, profile: SiteProfile, article_id: str | None) -> str:
-    """The portal's current-layout address for this id, else the page's own canonical link."""
-    if article_id and profile.canonical_article:
-        return profile.canonical_for(response.url)
-    href = select_first(response.selector, profile.selectors.get("canonical", [])).get()
-    return normalize_url(urljoin(response.url, href or response.url), profile.tracking_params)
+def read_source(page: Page, credit: str | None) -> str:
+    """The credited outlet: the lead's credit, a credit element, else the portal itself."""
+    profile = page.profile
+    by = "profile:text.lead"
+    if not credit:
+        rule, text = page.text("credit")
+        m = profile.credit.search(text) if text and profile.credit else None
+        credit, by = (m.group("credit") if m else text), f"profile:{rule}"
+    if not credit and not page.known:
+        credit, by = page.generic.get("source")
+    if not credit:  # nobody credited: the portal itself (its host when no profile names it)
+        by = "profile:portal_name" if profile.portal_name else "generic:host"
+    page.by["source"] = by
+    own = profile.portal_name or urlsplit(page.response.url).hostname or ""
+    return normalize_source(credit, profile.source_aliases, own)
+
+
+def read_links(page: Page, name: str, reader) -> list[dict]:
+    rule, entries = page.first(name)
+    if not entries:
+        return []
+    page.by[name] = f"profile:{rule}"
+    entry_rules = {k: page.rules[k] for k in ENTRY_RULES}
+    return reader(entries, page.response.url, page.profile.tracking_params, entry_rules)
+
+
+def canonical_url(page: Page) -> str:
+    """The portal's current-layout address for this article, else the page's canonical link."""
+    profile = page.profile
+    if profile.canonical_article and profile.is_article(page.path):
+        page.by["canonical_url"] = "profile:canonical_article"
+        return profile.canonical_for(page.response.url)
+    rule, found = first_match(page.sel, page.rules["canonical"] or CANONICAL_RULES)
+    href = found.get()
+    if href:
+        page.by["canonical_url"] = f"{'profile' if page.rules['canonical'] else 'generic'}:{rule}"
+    return normalize_url(urljoin(page.response.url, href or page.response.url),
+                         profile.tracking_params)
 
 
 def reference_date(response: TextResponse, now: datetime) -> tuple[date, str]:
@@ -117,12 +268,57 @@ def reference_date(response: TextResponse, now: datetime) -> tuple[date, str]:
     return now.date(), "crawl time"
 
 
-def publication_date(response: TextResponse, dateline: str | None, article_id: str | None,
+def publication_date(page: Page, dateline: str | None, article_id: str | None,
                      evidence: DateEvidence | None, now: datetime) -> tuple[str | None, str | None]:
-    """ISO date and the evidence for its year; (None, reason) when the dateline is unreadable."""
+    """ISO date and the evidence for it, strongest first: the dateline (its year printed or
+    inferred), a date element, the address, the generic path; (None, reason) when none."""
+    found = dateline_date(page, dateline, article_id, evidence, now) or page_date(page) \
+        or address_date(page) or generic_date(page)
+    if found:
+        return found
+    return None, f"no dateline ({dateline!r})" if dateline else None
+
+
+def dateline_date(page: Page, dateline: str | None, article_id: str | None,
+                  evidence: DateEvidence | None, now: datetime) -> tuple[str, str] | None:
+    if not dateline:
+        return None
+    full = parse_full_date(dateline, page.profile.dateline_formats)
+    if full:
+        page.by["published"] = page.by["dateline"]
+        return full.isoformat(), f"dateline {dateline!r} prints the year"
     month_day = parse_dateline(dateline)
     if month_day is None:
-        return None, f"no dateline ({dateline!r})" if dateline else None
-    ref, origin = reference_date(response, now)
-    full, why = (evidence or DateEvidence()).resolve(article_id, *month_day, ref, origin)
-    return (full.isoformat() if full else None), why
+        return None
+    ref, origin = reference_date(page.response, now)
+    day, why = (evidence or DateEvidence()).resolve(article_id, *month_day, ref, origin)
+    if day is None:
+        return None
+    page.by["published"] = page.by["dateline"]
+    return day.isoformat(), why
+
+
+def page_date(page: Page) -> tuple[str, str] | None:
+    """A date element or meta tag the profile names (``time[datetime]``, article:published_time)."""
+    rule, found = page.first("published")
+    stamp = iso_date(clean_text(found.get())) if found else None
+    if not stamp:
+        return None
+    page.by["published"] = f"profile:{rule}"
+    return stamp[:10], f"{rule} gives {stamp}"
+
+
+def address_date(page: Page) -> tuple[str, str] | None:
+    day = page.profile.url_date(page.path) if page.known else None
+    if day is None:
+        return None
+    page.by["published"] = "profile:url"
+    return day.isoformat(), f"the address gives {day.isoformat()}"
+
+
+def generic_date(page: Page) -> tuple[str, str] | None:
+    stamp = page.fallback("published")
+    if not stamp:
+        return None
+    # The contract's date is the calendar date as the page writes it, in its own time zone.
+    return stamp[:10], f"{page.by['published']} gives {stamp}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from datetime import date, datetime
 from urllib.parse import urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string, url_query_cleaner
@@ -28,7 +29,7 @@ def split_lead(paragraph: str, lead: re.Pattern[str]) -> tuple[str | None, str |
     m = lead.match(paragraph)
     if not m:
         return None, None, paragraph
-    credit = clean_text(m.group("credit")) or None
+    credit = clean_text(m.groupdict().get("credit")) or None
     return m.group("dateline"), credit, paragraph[m.end():]
 
 
@@ -65,6 +66,17 @@ def parse_dateline(dateline: str | None) -> tuple[int, int] | None:
     if month is None or not 1 <= day <= 31:
         return None
     return month, day
+
+
+def parse_full_date(text: str | None, formats: tuple[str, ...] | list[str]) -> date | None:
+    """A dateline that prints its year ("Jan. 11, 2026"), read with a profile's strptime formats."""
+    text = re.sub(r"\bSept\b", "Sep", clean_text(text))
+    for fmt in formats:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
 
 
 def normalize_url(url: str, tracking_params: list[str]) -> str:

@@ -17,7 +17,7 @@ from tests.replica_truth import articles
 
 FIELDS = ["url", "canonical_url", "article_id", "site", "section", "headline", "dateline",
           "published", "date_evidence", "source", "body", "summary", "related", "popular",
-          "crawled_at", "content_hash", "duplicate_of", "duplicate_similarity"]
+          "crawled_at", "content_hash", "extracted_by", "duplicate_of", "duplicate_similarity"]
 
 
 @pytest.fixture(scope="module")

@@ -43,9 +43,9 @@ def test_a_healthy_crawl_passes_all_four():
     ({"newsbot/coverage/articles": 3}, {"NEWSBOT_MONITOR_MIN_ARTICLES": 5},
      "Article count: 3 articles read, expected at least 5"),
     ({"newsbot/coverage/articles": 0}, {}, "Article count: 0 articles read, expected at least 1"),
-    ({"newsbot/coverage/headline": 4, "newsbot/coverage/summary": 4}, {},
+    ({"newsbot/coverage/headline": 4, "newsbot/coverage/source": 4}, {},
      "Field coverage: low field coverage over 10 articles: headline 40% (expected at least 95%), "
-     "summary 40% (expected at least 50%)"),
+     "source 40% (expected at least 90%)"),
     ({}, {"NEWSBOT_MONITOR_FIELD_COVERAGE": {"article_id": 0.2}},
      "Field coverage: low field coverage over 10 articles: article_id 0% (expected at least 20%)"),
     ({"log_count/ERROR": 2}, {"NEWSBOT_MONITOR_MAX_ERRORS": 1},
@@ -60,7 +60,7 @@ def test_each_monitor_fails_past_its_threshold_with_its_message(stats, settings,
 
 @pytest.mark.parametrize("stats, settings", [
     ({"newsbot/coverage/articles": 5}, {"NEWSBOT_MONITOR_MIN_ARTICLES": 5}),
-    ({"newsbot/coverage/headline": 10, "newsbot/coverage/summary": 5}, {}),
+    ({"newsbot/coverage/source": 9}, {}),
     ({"log_count/ERROR": 1}, {"NEWSBOT_MONITOR_MAX_ERRORS": 1}),
     ({"finish_reason": "closespider_itemcount"},
      {"NEWSBOT_MONITOR_FINISH_REASONS": ["finished", "closespider_itemcount"]}),

@@ -8,6 +8,7 @@ from w3lib.url import is_url
 
 from newsbot.cli import UsageError
 from newsbot.commands.run import add_crawl_options, check_inputs, project_settings, report, run_portal
+from newsbot.profiles import load_profile
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,6 +25,8 @@ def run(args: argparse.Namespace) -> int:
     if bad:
         raise UsageError(f"not an http(s) URL: {bad[0]}")
     check_inputs(args)
+    if not args.start_url and not load_profile(args.site).start_urls:
+        raise UsageError(f"site profile {args.site!r} names no start URL: give --start-url")
     run_portal(project_settings(args), {
         "start_url": ",".join(args.start_url) or None,
         "max_pages": args.max_pages,

@@ -20,7 +20,8 @@ from newsbot.store import StoreError, open_store
 
 def add_crawl_options(parser: argparse.ArgumentParser, default_db: str) -> None:
     parser.add_argument("--db", default=default_db, help=f"SQLite store (default: {default_db})")
-    parser.add_argument("--site", default="newsonjapan", help="site profile (newsbot/sites/*.toml)")
+    parser.add_argument("--site", default="newsonjapan",
+                        help="site profile: a name from `newsbot sites` or a profile file's path")
     parser.add_argument("--max-pages", type=int, default=None,
                         help="index pages per section to follow (default: all)")
     parser.add_argument("--discover", default="nav,feeds,sitemap",

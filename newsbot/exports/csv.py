@@ -3,13 +3,15 @@
 ``related`` becomes ``related_url``, ``related_title``, ``related_source`` and ``popular``
 becomes ``popular_rank`` … ``popular_source``: the list's values joined by a newline, in list
 order, so line i of each column belongs to the same link (a missing value is an empty line).
-Headlines, titles and sources never hold a newline (whitespace is normalised when extracted);
-the body keeps its blank lines between paragraphs, quoted as CSV quotes any multi-line cell.
+``extracted_by`` (field → rule) is one JSON object. Headlines, titles and sources never hold a
+newline (whitespace is normalised when extracted); the body keeps its blank lines between
+paragraphs, quoted as CSV quotes any multi-line cell.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 from typing import TextIO
 
 from newsbot.exports.schema import FIELDS
@@ -30,6 +32,8 @@ def flatten(article: dict) -> list:
             links = value or []
             row += ["\n".join("" if link.get(m) is None else str(link[m]) for link in links)
                     for m in field.members]
+        elif isinstance(value, dict):
+            row.append(json.dumps(value, ensure_ascii=False, sort_keys=True))
         else:
             row.append("" if value is None else value)
     return row

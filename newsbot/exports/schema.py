@@ -49,6 +49,8 @@ FIELDS = [
     Field("popular", pa.list_(RANKED), "POPULAR NEWS as seen on the page"),
     Field("crawled_at", pa.timestamp("ms", tz="UTC"), "UTC time of extraction"),
     Field("content_hash", pa.string(), "fingerprint of headline and body"),
+    Field("extracted_by", pa.map_(pa.string(), pa.string()),
+          "which rule or generic path produced each field"),
     Field("duplicate_of", pa.string(), "canonical_url of its near-duplicate group's first article"),
     Field("duplicate_similarity", pa.float64(), "estimated Jaccard similarity to that article"),
 ]

@@ -1,7 +1,9 @@
 """Serves a rendered replica document root over HTTP on loopback with twisted.web.
 
 The files are served by static.File; a small root resource adds what a static server does not
-know: the snapshot's Date header, 301 redirects and per-path header overrides from _site.json.
+know: the snapshot's Date header, 301 redirects and per-path header overrides from _site.json,
+and (for replicas that have them) pages addressed by their query string, "queries":
+{"/section/society/?page=2": "/section/society/page-2.html"}.
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ class ReplicaRoot(resource.Resource):
         self._snapshot_time = snapshot.timestamp()
         self._redirects: dict[str, str] = config.get("redirects", {})
         self._headers: dict[str, dict[str, str]] = config.get("headers", {})
+        self._queries: dict[str, str] = config.get("queries", {})
 
     def render(self, request: server.Request) -> bytes | int:
         # The crawler dates yearless datelines by the server's clock: it must be the snapshot's.
@@ -84,6 +87,9 @@ class ReplicaRoot(resource.Resource):
         path = request.path.decode("utf-8", "replace")  # request.path excludes the query string
         if path in self._redirects:
             return self._redirect(request, self._redirects[path])
+        target = self._queries.get(request.uri.decode("utf-8", "replace"))
+        if target is not None:  # "load more" pages differ by query only: each has its own file
+            request.postpath = target.lstrip("/").split("/")
         child = resource.getChildForRequest(self._files, request)
         overrides = dict(self._headers.get(path, {}))
         content_type = overrides.pop("Content-Type", None)

@@ -15,6 +15,7 @@ from scrapy import Request, Spider
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from w3lib.url import add_or_replace_parameter
 
 from newsbot import signals as newsbot_signals
 from newsbot.dates import DateEvidence
@@ -51,6 +52,9 @@ class PortalSpider(Spider):
         spider.site = spider.site or crawler.settings.get("NEWSBOT_SITE")
         spider.profile = load_profile(spider.site)
         spider.start_urls = split_urls(spider.start_url_arg) or list(spider.profile.start_urls)
+        if not spider.start_urls:
+            raise ValueError(f"site profile {spider.site!r} names no start URL: "
+                             "pass start_url")
         spider.allowed_domains = sorted({urlsplit(u).hostname for u in spider.start_urls})
         if crawler.settings.getbool("NEWSBOT_FAST_LOOPBACK") and all(map(is_loopback, spider.start_urls)):
             # Settings are still writable here (Scrapy creates the spider before freezing them).
@@ -67,13 +71,18 @@ class PortalSpider(Spider):
             # Every full date the feeds and sitemaps give is read before any article is
             # requested: an article fetched early would lead, through its related links, to
             # articles whose year then had no evidence yet.
+            listed: list[str] = []
             seeds: list[str] = []
             if page is not None and "feeds" in self.discover:
                 for url in self.feed_urls(page):
-                    seeds += self.read_feed(await self.fetch(url, "feed"))
+                    listed += self.read_feed(await self.fetch(url, "feed"))
             if "sitemap" in self.discover:
                 for url in self.profile.sitemaps:
                     seeds += await self.read_sitemap(urljoin(home, url))
+            # A feed lists articles only: one at an address the profile does not know is
+            # still read (by the generic path). A sitemap lists every page, so it is not.
+            for request in self.article_requests(listed, from_feed=True):
+                yield request
             for request in self.article_requests(seeds):
                 yield request
             if page is not None and "nav" in self.discover:
@@ -103,8 +112,9 @@ class PortalSpider(Spider):
         if isinstance(home, TextResponse):
             urls += [home.urljoin(u) for u in select_all(home.selector,
                                                          self.profile.selectors.get("feed_links", []))]
-        keep = [normalize_url(u, []) for u in urls if self.on_site(u)]
-        return list(dict.fromkeys(u for u in keep if urlsplit(u).path.endswith(".xml")))
+        # What a feed link looks like is the profile's feed_links rules, not an address shape:
+        # many sites serve theirs at /feed/.
+        return list(dict.fromkeys(normalize_url(u, []) for u in urls if self.on_site(u)))
 
     def read_feed(self, response: Response | None) -> list[str]:
         """Article URLs listed in a feed; their publication dates become evidence."""
@@ -156,10 +166,17 @@ class PortalSpider(Spider):
             return
         href = select_first(response.selector, self.profile.selectors["next_page"]).get()
         if href:
-            url = normalize_url(response.urljoin(href), self.profile.tracking_params)
+            url = normalize_url(self.next_page_url(response, href), self.profile.tracking_params)
             if self.on_site(url):
                 yield Request(url, callback=self.parse_section, errback=self.on_error,
                               meta={"kind": "section", "page": page + 1})
+
+    def next_page_url(self, response: Response, value: str) -> str:
+        """A next-page link, or a page number ("load more") set as the profile's page_param."""
+        value = value.strip()
+        if self.profile.page_param and value.isdigit():
+            return add_or_replace_parameter(response.url, self.profile.page_param, value)
+        return response.urljoin(value)
 
     def listed_articles(self, response: Response) -> Iterable[Request]:
         rules = self.profile.selectors
@@ -174,12 +191,20 @@ class PortalSpider(Spider):
         return [href for rule in ("related", "popular")
                 for href in select_first(response.selector, rules[rule]).css("a::attr(href)").getall()]
 
-    def article_requests(self, urls: Iterable[str]) -> Iterable[Request]:
+    def article_requests(self, urls: Iterable[str], from_feed: bool = False) -> Iterable[Request]:
         for url in urls:
             url = normalize_url(url, self.profile.tracking_params)
-            if self.on_site(url) and self.profile.article_id(urlsplit(url).path):
+            path = urlsplit(url).path
+            if not self.on_site(url):
+                continue
+            if self.profile.is_article(path) or (from_feed and self.may_be_article(path)):
                 yield Request(url, callback=self.parse_article, errback=self.on_error,
                               meta={"kind": "article"})
+
+    def may_be_article(self, path: str) -> bool:
+        """Whether a feed entry the profile does not know is worth reading generically."""
+        return path not in ("", "/") and not self.profile.is_section(path) \
+            and not path.endswith(".xml")
 
     # -- articles -------------------------------------------------------------------------
     def parse_article(self, response: Response):
@@ -187,6 +212,8 @@ class PortalSpider(Spider):
         if not isinstance(response, TextResponse):
             self.page_failed(response.url, "not a text page", response.status)
             return
+        if not self.profile.knows(urlsplit(response.url).path):
+            self.crawler.stats.inc_value("newsbot/pages/article_generic")
         yield extract_article(response, self.profile, self.evidence, self.crawler.stats)
         if self.follow_links:
             yield from self.article_requests(response.urljoin(h) for h in self.block_links(response))

@@ -83,6 +83,11 @@ MIGRATIONS: list[tuple[str, str]] = [
         signature BLOB NOT NULL
     )
     """),
+    # Which path produced each field of an article, as JSON: {"headline": "profile:h1.headline",
+    # "body": "generic:text:newsbot", ...} (issue 7, site profiles and the generic fallback).
+    ("0004_extracted_by", """
+    ALTER TABLE articles ADD COLUMN extracted_by TEXT
+    """),
 ]
 
 MIGRATION_NAMES = [name for name, _ in MIGRATIONS]

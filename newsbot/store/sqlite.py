@@ -13,7 +13,9 @@ from newsbot.store.schema import MIGRATION_NAMES, MIGRATIONS, statements
 
 ARTICLE_COLUMNS = ("canonical_url", "url", "article_id", "site", "section", "headline", "dateline",
                    "published", "date_evidence", "source", "body", "summary", "content_hash",
-                   "crawled_at")
+                   "crawled_at", "extracted_by")
+# Columns holding a JSON object rather than a plain value.
+JSON_COLUMNS = frozenset({"extracted_by"})
 # Written by the near-duplicate step (newsbot/neardup.py), not by upserts.
 GROUP_COLUMNS = ("duplicate_of", "duplicate_similarity")
 
@@ -138,7 +140,7 @@ class SqliteStore:
         """Insert or update by canonical URL, related links with it; returns "new" or "updated"."""
         self._write()
         existing = self.find_article(article["canonical_url"])
-        values = [article.get(c) for c in ARTICLE_COLUMNS]
+        values = [_to_column(c, article.get(c)) for c in ARTICLE_COLUMNS]
         if existing is None:
             cur = self.db.execute(
                 f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}, popular_snapshot_id, "
@@ -189,7 +191,7 @@ class SqliteStore:
         rankings: dict[int, list[dict]] = {}
         cursor = self.db.cursor()
         for row in cursor.execute("SELECT * FROM articles ORDER BY id"):
-            article = {c: row[c] for c in ARTICLE_COLUMNS}
+            article = {c: _from_column(c, row[c]) for c in ARTICLE_COLUMNS}
             article["related"] = [dict(r) for r in self.db.execute(
                 "SELECT url, title, source FROM related_links WHERE article_pk = ? ORDER BY position",
                 (row["id"],))]
@@ -230,7 +232,7 @@ class SqliteStore:
                 return
             related = self._related_of([r["id"] for r in rows])
             for row in rows:
-                article = {c: row[c] for c in ARTICLE_COLUMNS + GROUP_COLUMNS}
+                article = {c: _from_column(c, row[c]) for c in ARTICLE_COLUMNS + GROUP_COLUMNS}
                 article["related"] = related.get(row["id"], [])
                 article["popular"] = self._ranking(row["popular_snapshot_id"], rankings)
                 yield article
@@ -388,6 +390,18 @@ def article_filter(query: ArticleQuery) -> tuple[str, list]:
     if query.near_dedupe:
         conditions.append("duplicate_of IS NULL")
     return " AND ".join(conditions), params
+
+
+def _to_column(name: str, value):
+    if name in JSON_COLUMNS:
+        return json.dumps(value or {}, sort_keys=True, ensure_ascii=False)
+    return value
+
+
+def _from_column(name: str, value):
+    if name in JSON_COLUMNS:
+        return json.loads(value) if value else {}
+    return value
 
 
 def ranking_hash(ranking: list[dict]) -> str:

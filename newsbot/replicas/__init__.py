@@ -1,0 +1,1 @@
+"""Replicas of further portals (one module each), served by newsbot.replica.server."""
