@@ -11,6 +11,8 @@ import string
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -18,7 +20,8 @@ from parsel import Selector
 
 from newsbot.processors import normalize_url
 
-SITES_DIR = Path(__file__).parent / "sites"
+# Through importlib.resources: deployed to scrapyd, newsbot runs from a zipped egg.
+SITES_DIR: Path | Traversable = files("newsbot") / "sites"
 
 # Rules that find pages (the spider) and rules that read an article page (the loader).
 DISCOVERY_RULES = ("section_links", "feed_links", "listing_links", "next_page")
@@ -106,11 +109,12 @@ class SiteProfile:
         return any(p.match(path) for p in self.section_feed_patterns)
 
 
-def load_profile(name: str, sites_dir: Path = SITES_DIR) -> SiteProfile:
+def load_profile(name: str, sites_dir: Path | Traversable = SITES_DIR) -> SiteProfile:
     """Read and validate ``sites_dir/<name>.toml``; raise ProfileError saying what is wrong.
 
     ``name`` may also be the path of a profile file (``drafts/mysite.toml``): a profile being
-    written can be tried with ``newsbot check-site`` before it joins newsbot/sites/.
+    written can be tried with ``newsbot check-site`` before it joins newsbot/sites/. The
+    packaged profiles are read as package resources, so they load from a zipped egg (scrapyd).
     """
     if name.endswith(".toml"):
         sites_dir, name = Path(name).parent, Path(name).stem
@@ -131,8 +135,9 @@ def load_profile(name: str, sites_dir: Path = SITES_DIR) -> SiteProfile:
     return profile
 
 
-def available_profiles(sites_dir: Path = SITES_DIR) -> list[str]:
-    return sorted(p.stem for p in sites_dir.glob("*.toml"))
+def available_profiles(sites_dir: Path | Traversable = SITES_DIR) -> list[str]:
+    return sorted(p.name.removesuffix(".toml") for p in sites_dir.iterdir()
+                  if p.name.endswith(".toml"))
 
 
 def _build(data: dict) -> SiteProfile:

@@ -15,9 +15,10 @@ DEFAULT_ROOT = REPO / "fixtures" / "newsonjapan" / "site"
 class ReplicaServer:
     """`with ReplicaServer() as server:` serves a root at `server.url` (http://127.0.0.1:PORT/)."""
 
-    def __init__(self, root: Path = DEFAULT_ROOT, timeout: float = 10.0) -> None:
+    def __init__(self, root: Path = DEFAULT_ROOT, timeout: float = 10.0, port: int = 0) -> None:
         self.root = Path(root)
         self.timeout = timeout
+        self.port = port  # a fixed port serves a new version of a site at the same addresses
         self.url = ""
         self._proc: subprocess.Popen[str] | None = None
 
@@ -25,7 +26,7 @@ class ReplicaServer:
         env = dict(os.environ)
         # The child must import this checkout's newsbot, whatever the caller's working directory.
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-        cmd = [sys.executable, "-m", "newsbot.replica.server", "--port", "0",
+        cmd = [sys.executable, "-m", "newsbot.replica.server", "--port", str(self.port),
                "--root", str(self.root)]
         self._proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env)
         line = self._proc.stdout.readline() if self._proc.stdout else ""

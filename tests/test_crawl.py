@@ -118,16 +118,22 @@ def test_popular_is_one_snapshot_shown_on_every_article(crawl):
     assert con.execute("SELECT COUNT(DISTINCT popular_snapshot_id) FROM articles").fetchone()[0] == 1
 
 
-def test_a_second_run_stores_nothing_new(crawl, replica):
+@pytest.mark.parametrize("refresh", [False, True], ids=["incremental", "refresh"])
+def test_a_second_run_stores_nothing_new(crawl, replica, refresh):
     _, db = crawl
-    again = run(NEWSBOT + ["crawl", "--start-url", replica + "/", "--db", str(db)])
+    again = run(NEWSBOT + ["crawl", "--start-url", replica + "/", "--db", str(db)]
+                + (["--refresh"] if refresh else []))
     assert again.returncode == 0, again.stdout + again.stderr[-2000:]
     con = sqlite3.connect(db)
     assert con.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == len(articles())
     [stats] = con.execute("SELECT stats FROM runs ORDER BY id DESC LIMIT 1").fetchone()
     stats = json.loads(stats)
     assert stats.get("newsbot/store/new", 0) == 0
-    assert stats["item_dropped_reasons_count/DuplicateArticle"] >= len(articles())
+    if refresh:  # every article fetched again, found unchanged
+        assert stats["item_dropped_reasons_count/DuplicateArticle"] >= len(articles())
+    else:  # stored articles are not fetched at all
+        assert stats.get("newsbot/pages/article", 0) == 0
+        assert stats["newsbot/incremental/skipped_known"] >= len(articles())
 
 
 def test_demo_command(tmp_path):

@@ -84,7 +84,7 @@ def test_article_page_yields_the_article_then_its_block_links():
     <h1 class="headline">Headline</h1><div class="article-body"><p>Sep 07 (NHK) - Text.</p></div></div>
     <div class="more-news"><h2>MORE Society NEWS</h2><div class="news-item">
     <a href="/article/149999.php">Gone</a></div></div>""" + POPULAR
-    out = list(spider().parse_article(html("/article/149533.php", body)))
+    out = list(spider().read_article(html("/article/149533.php", body)))
     assert isinstance(out[0], Article) and out[0].headline == "Headline"
     assert [r.url for r in out[1:]] == [f"{H}/article/149999.php", f"{H}/article/149010.php"]
 

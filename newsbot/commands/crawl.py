@@ -7,7 +7,8 @@ import argparse
 from w3lib.url import is_url
 
 from newsbot.cli import UsageError
-from newsbot.commands.run import add_crawl_options, check_inputs, project_settings, report, run_portal
+from newsbot.commands.run import (add_crawl_options, check_inputs, crawl_locked, incremental_args,
+                                  project_settings, report, run_portal)
 from newsbot.profiles import load_profile
 
 
@@ -27,9 +28,10 @@ def run(args: argparse.Namespace) -> int:
     check_inputs(args)
     if not args.start_url and not load_profile(args.site).start_urls:
         raise UsageError(f"site profile {args.site!r} names no start URL: give --start-url")
-    run_portal(project_settings(args), {
+    locked = crawl_locked(args.db, lambda: run_portal(project_settings(args), {
         "start_url": ",".join(args.start_url) or None,
         "max_pages": args.max_pages,
         "discover": args.discover,
-    })
-    return report(args.db)
+        **incremental_args(args),
+    }))
+    return locked if locked is not None else report(args.db)

@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 
 from newsbot.cli import UsageError
-from newsbot.commands.run import add_crawl_options, check_inputs, project_settings, report, run_portal
+from newsbot.commands.run import (add_crawl_options, check_inputs, crawl_locked, incremental_args,
+                                  project_settings, report, run_portal)
 
 REPLICA_ROOT = Path(__file__).resolve().parents[2] / "fixtures" / "newsonjapan" / "site"
 DEMO_DB = "demo.db"
@@ -39,7 +40,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"serving the replica {args.root} at {started['url']}", flush=True)
 
     settings = project_settings(args)
-    run_portal(settings, {"max_pages": args.max_pages, "discover": args.discover},
-               before=serve_replica, start_url=lambda: started["url"])
+    locked = crawl_locked(args.db, lambda: run_portal(
+        settings, {"max_pages": args.max_pages, "discover": args.discover, **incremental_args(args)},
+        before=serve_replica, start_url=lambda: started["url"]))
+    if locked is not None:
+        return locked
     print(f"store: {args.db}")
     return report(args.db)

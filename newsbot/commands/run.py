@@ -13,9 +13,12 @@ from scrapy.settings import Settings
 from scrapy.utils.reactor import install_reactor, is_reactor_installed
 
 from newsbot.cli import UsageError
-from newsbot.health import problems
+from newsbot.health import verdict
 from newsbot.profiles import ProfileError, load_profile
-from newsbot.store import StoreError, open_store
+from newsbot.store import StoreError, StoreLocked, open_store
+
+# Another run holds the store: "try again later" (sysexits EX_TEMPFAIL), not a failure.
+EXIT_LOCKED = 75
 
 
 def add_crawl_options(parser: argparse.ArgumentParser, default_db: str) -> None:
@@ -28,6 +31,16 @@ def add_crawl_options(parser: argparse.ArgumentParser, default_db: str) -> None:
                         help="ways in: a comma-separated subset of nav,feeds,sitemap")
     parser.add_argument("--warc", metavar="DIR", default=None,
                         help="archive every fetched response as WARC in DIR (newsbot reextract)")
+    parser.add_argument("--refresh", action="store_true",
+                        help="fetch articles already in the store again")
+    parser.add_argument("--lookback", type=int, default=None, metavar="N",
+                        help="index pages to follow past the first that lists only known "
+                             "articles (default: NEWSBOT_LOOKBACK_PAGES, 1)")
+    parser.add_argument("--recrawl-days", type=int, default=None, metavar="N",
+                        help="re-check stored articles published in the last N days with "
+                             "conditional GETs (default: NEWSBOT_RECRAWL_DAYS, 0 = off)")
+    parser.add_argument("--jobdir", default=None, metavar="DIR",
+                        help="Scrapy JOBDIR: a crawl stopped with Ctrl-C resumes from here")
     parser.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING or ERROR")
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                         help="any Scrapy or newsbot setting")
@@ -42,6 +55,8 @@ def project_settings(args: argparse.Namespace) -> Settings:
         settings.set("LOG_LEVEL", args.log_level.upper(), priority="cmdline")
     if getattr(args, "warc", None):
         settings.set("NEWSBOT_WARC_DIR", str(args.warc), priority="cmdline")
+    if args.jobdir:
+        settings.set("JOBDIR", str(args.jobdir), priority="cmdline")
     for pair in args.set:
         name, sep, value = pair.partition("=")
         if not sep or not name:
@@ -59,6 +74,9 @@ def check_inputs(args: argparse.Namespace) -> None:
             Path(args.warc).mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise UsageError(f"cannot archive in {args.warc}: {e.strerror}") from None
+    for name in ("lookback", "recrawl_days"):
+        if getattr(args, name) is not None and getattr(args, name) < 0:
+            raise UsageError(f"--{name.replace('_', '-')} must be 0 or more, not {getattr(args, name)}")
     try:
         load_profile(args.site)
         from newsbot.spiders.portal import parse_discover
@@ -66,6 +84,29 @@ def check_inputs(args: argparse.Namespace) -> None:
         open_store(str(args.db)).close()  # creates the schema; proves the path is writable
     except (ProfileError, StoreError, ValueError) as e:
         raise UsageError(str(e)) from None
+
+
+def incremental_args(args: argparse.Namespace) -> dict:
+    """The spider arguments of the scheduled-run options."""
+    return {"refresh": "1" if args.refresh else None, "lookback": args.lookback,
+            "recrawl_days": args.recrawl_days}
+
+
+def crawl_locked(db: str | Path, crawl: Callable[[], None]) -> int | None:
+    """Run ``crawl`` holding the store's lock; EXIT_LOCKED at once when another run holds it."""
+    store = open_store(str(db))
+    try:
+        lock = store.lock().acquire()
+    except StoreLocked as e:
+        print(f"newsbot: {e}", file=sys.stderr)
+        return EXIT_LOCKED
+    finally:
+        store.close()
+    try:
+        crawl()
+    finally:
+        lock.release()
+    return None
 
 
 def run_portal(settings: Settings, spider_args: dict, before: Callable[[], None] | None = None,
@@ -104,27 +145,29 @@ def report(db: str | Path, out=sys.stdout) -> int:
         print("no run recorded", file=out)
         return 1
     run = runs[0]
-    stats = run["stats"]
+    summary, exit_status, health = recorded_verdict(run)
     print(f"run {run['id']}: {run['finish_reason']} ({run['started_at']} → {run['finished_at']})", file=out)
-    print(f"  pages fetched      {stats.get('downloader/response_count', 0)}", file=out)
-    print(f"  articles stored    {stats.get('newsbot/store/new', 0)} new, "
-          f"{stats.get('newsbot/store/updated', 0)} updated ({counts['articles']} in the store)", file=out)
+    kinds = ", ".join(f"{n} {kind}" for kind, n in summary["pages_by_kind"].items())
+    print(f"  pages fetched      {summary['pages_fetched']}" + (f" ({kinds})" if kinds else ""),
+          file=out)
+    print(f"  articles stored    {summary['items_new']} new, "
+          f"{summary['items_updated']} updated ({counts['articles']} in the store)", file=out)
+    print(f"  known, skipped     {summary['articles_skipped_known']} links to stored articles, "
+          f"{summary['not_modified']} not modified", file=out)
     print(f"  sections, sources  {counts['sections']}, {counts['sources']}", file=out)
     print(f"  related links      {counts['related_links']}", file=out)
     print(f"  popular entries    {counts['popular_entries']} in {counts['popular_snapshots']} snapshots",
           file=out)
-    dupes = stats.get("item_dropped_reasons_count/DuplicateArticle", 0) \
-        + stats.get("item_dropped_reasons_count/DuplicateContent", 0)
-    print(f"  duplicates dropped {dupes}", file=out)
+    print(f"  duplicates dropped {summary['items_duplicate']}", file=out)
     print(f"  pages failed       {len(failures)}", file=out)
     for failure in failures[:10]:
         print(f"    {failure['url']}: {failure['reason']}", file=out)
-    monitors = stats.get("newsbot/monitors/failed") or []
-    for failed in monitors:
-        print(f"  monitor failed     {failed}", file=out)
-    found = problems(run) + [f"monitor {m.split(':', 1)[0]} failed" for m in monitors]
-    if found:
-        print("UNHEALTHY: " + "; ".join(found), file=out)
-        return 1
-    print("healthy", file=out)
-    return 0
+    print(health, file=out)
+    return exit_status
+
+
+def recorded_verdict(run: dict) -> tuple[dict, int, str]:
+    """The verdict the run recorded; judged afresh for a run that recorded none (killed)."""
+    if run.get("exit_status") is not None and run.get("summary") is not None:
+        return run["summary"], run["exit_status"], run["health"]
+    return verdict(run.get("finish_reason"), run.get("stats") or {})

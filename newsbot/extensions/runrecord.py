@@ -1,18 +1,26 @@
-"""Owns the crawl's one store: opens it, records the run and every failed page, closes it last."""
+"""Owns the crawl's one store: locks it, records the run and every failed page, closes it last.
+
+The run record ends with a verdict (newsbot.health): a summary, an exit status and one line.
+"""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timezone
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from newsbot import signals as newsbot_signals
 from newsbot.exceptions import DuplicateArticle, DuplicateContent
-from newsbot.store import ArticleStore, open_store
+from newsbot.health import Thresholds, verdict
+from newsbot.resume import close_jobdir, prepare_jobdir
+from newsbot.store import ArticleStore, StoreLocked, open_store
+
+logger = logging.getLogger(__name__)
 
 
 def utcnow() -> str:
@@ -22,16 +30,24 @@ def utcnow() -> str:
 class RunRecorder:
     """Pipelines reach the store through ``RunRecorder.of(crawler).store``."""
 
-    def __init__(self, crawler: Crawler, address: str, batch_size: int):
+    def __init__(self, crawler: Crawler, address: str, batch_size: int,
+                 thresholds: Thresholds | None = None, jobdir: str | None = None):
         self.crawler = crawler
         self.address = address
         self.batch_size = batch_size
+        self.thresholds = thresholds or Thresholds()
+        self.jobdir = jobdir
+        self.locked_out: str | None = None  # why this run may not crawl, when it may not
+        self.jobdir_outcome: str | None = None  # "fresh", "resume" or "recover"
         self._store: ArticleStore | None = None
+        self._lock = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunRecorder:
-        ext = cls(crawler, crawler.settings.get("NEWSBOT_DB", ""),
-                  crawler.settings.getint("NEWSBOT_STORE_BATCH", 200))
+        settings = crawler.settings
+        ext = cls(crawler, settings.get("NEWSBOT_DB", ""), settings.getint("NEWSBOT_STORE_BATCH", 200),
+                  Thresholds.from_settings(settings), settings.get("JOBDIR") or None)
+        ext.take_lock()
         crawler.signals.connect(ext.spider_opened, signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signals.spider_closed)
         crawler.signals.connect(ext.item_dropped, signals.item_dropped)
@@ -54,14 +70,45 @@ class RunRecorder:
             self._store = open_store(self.address, self.batch_size)
         return self._store
 
+    def take_lock(self) -> None:
+        """Before the scheduler opens: one run per store, and JOBDIR state only if trustworthy."""
+        try:
+            self._lock = self.store.lock().acquire()
+        except StoreLocked as e:
+            self.locked_out = str(e)
+            self._store.close()
+            self._store = None
+            # Settings are not frozen yet: keep the scheduler out of the running crawl's JOBDIR.
+            self.crawler.settings.set("JOBDIR", None, priority=100)
+            return
+        if self.jobdir:
+            self.jobdir_outcome = outcome = prepare_jobdir(self.jobdir)
+            if outcome == "recover":
+                logger.warning("the last crawl in JOBDIR %s was killed: its request queue cannot "
+                               "be trusted, so this run starts afresh (stored articles are skipped)",
+                               self.jobdir)
+
     def spider_opened(self, spider) -> None:
+        if self.locked_out:
+            logger.error(self.locked_out)
+            raise CloseSpider("locked")
+        if self.jobdir_outcome:
+            self.crawler.stats.set_value("newsbot/jobdir", self.jobdir_outcome)
         args = {k: v for k, v in vars(spider).items() if k in getattr(spider, "run_args", ())}
         self.store.begin_run(spider.name, getattr(spider, "site", ""), utcnow(), args)
 
     def spider_closed(self, spider, reason: str) -> None:
+        if self.locked_out:
+            return  # this run never touched the store
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
-        self.store.end_run(utcnow(), reason, stats)
-        self.store.close()
+        summary, exit_status, health = verdict(reason, stats, self.thresholds)
+        try:
+            self.store.end_run(utcnow(), reason, stats, summary, exit_status, health)
+            self.store.close()
+        finally:
+            if self.jobdir:
+                close_jobdir(self.jobdir, reason)
+            self._lock.release()
 
     def page_failed(self, url: str, reason: str, status: int | None = None) -> None:
         self.store.record_failure(url, reason, status, utcnow())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from itemadapter import ItemAdapter
 
+from newsbot import signals as newsbot_signals
 from newsbot.extensions.runrecord import RunRecorder
 from newsbot.store.sqlite import ranking_hash
 
@@ -16,7 +17,9 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler) -> StorePipeline:
-        return cls(RunRecorder.of(crawler), crawler.stats)
+        pipeline = cls(RunRecorder.of(crawler), crawler.stats)
+        crawler.signals.connect(pipeline.popular_seen, newsbot_signals.popular_seen)
+        return pipeline
 
     def process_item(self, item):
         adapter = ItemAdapter(item)
@@ -30,9 +33,16 @@ class StorePipeline:
         ranking = adapter.get("popular") or []
         if not ranking:
             return None
+        return self.save_ranking(ranking, adapter["crawled_at"])
+
+    def popular_seen(self, ranking: list[dict], taken_at: str) -> None:
+        """The home page's ranking: stored each run, so it is seen when no article is fetched."""
+        self.save_ranking(ranking, taken_at)
+
+    def save_ranking(self, ranking: list[dict], taken_at: str) -> int:
         key = ranking_hash(ranking)
         if key not in self.snapshots:
-            self.snapshots[key] = self.recorder.store.save_popular(adapter["crawled_at"], ranking)
+            self.snapshots[key] = self.recorder.store.save_popular(taken_at, ranking)
             if self.stats:
                 self.stats.inc_value("newsbot/store/popular_snapshots")
         return self.snapshots[key]

@@ -3,7 +3,9 @@
 The files are served by static.File; a small root resource adds what a static server does not
 know: the snapshot's Date header, 301 redirects and per-path header overrides from _site.json,
 and (for replicas that have them) pages addressed by their query string, "queries":
-{"/section/society/?page=2": "/section/society/page-2.html"}.
+{"/section/society/?page=2": "/section/society/page-2.html"}. An evolved replica
+(newsbot/replica/changes.py) also gives per-path Last-Modified times and ETags, so conditional
+GETs get their 304s.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from twisted.internet.interfaces import IListeningPort
-from twisted.web import resource, server, static
+from twisted.web import http, resource, server, static
 
 SITE_CONFIG = "_site.json"
 HTML = "text/html; charset=utf-8"
@@ -80,6 +82,9 @@ class ReplicaRoot(resource.Resource):
         self._redirects: dict[str, str] = config.get("redirects", {})
         self._headers: dict[str, dict[str, str]] = config.get("headers", {})
         self._queries: dict[str, str] = config.get("queries", {})
+        self._modified = {path: _timestamp(when)
+                          for path, when in config.get("last_modified", {}).items()}
+        self._etags: dict[str, str] = config.get("etags", {})
 
     def render(self, request: server.Request) -> bytes | int:
         # The crawler dates yearless datelines by the server's clock: it must be the snapshot's.
@@ -87,6 +92,8 @@ class ReplicaRoot(resource.Resource):
         path = request.path.decode("utf-8", "replace")  # request.path excludes the query string
         if path in self._redirects:
             return self._redirect(request, self._redirects[path])
+        if path in self._etags and self._not_modified(request, self._etags[path]):
+            return b""
         target = self._queries.get(request.uri.decode("utf-8", "replace"))
         if target is not None:  # "load more" pages differ by query only: each has its own file
             request.postpath = target.lstrip("/").split("/")
@@ -94,18 +101,30 @@ class ReplicaRoot(resource.Resource):
         overrides = dict(self._headers.get(path, {}))
         content_type = overrides.pop("Content-Type", None)
         if isinstance(child, ReplicaFile):
-            child.snapshot_time = self._snapshot_time
+            child.snapshot_time = self._modified.get(path, self._snapshot_time)
             if content_type:
                 child.type, child.encoding = content_type, None
         for name, value in overrides.items():
             request.setHeader(name.encode(), value.encode())
         return child.render(request)
 
+    def _not_modified(self, request: server.Request, etag: str) -> bool:
+        """Answer If-None-Match; when the tag differs, If-Modified-Since no longer counts."""
+        if request.setETag(f'"{etag}"'.encode()) is http.CACHED:
+            return True
+        if request.getHeader(b"if-none-match"):
+            request.requestHeaders.removeHeader(b"if-modified-since")
+        return False
+
     def _redirect(self, request: server.Request, target: str) -> bytes:
         request.setResponseCode(301)
         request.setHeader(b"location", target.encode())
         request.setHeader(b"content-type", HTML.encode())
         return f'<html><body>Moved to <a href="{target}">{target}</a></body></html>\n'.encode()
+
+
+def _timestamp(when: str) -> float:
+    return datetime.fromisoformat(when.replace("Z", "+00:00")).timestamp()
 
 
 def load_config(root: Path) -> dict:

@@ -1,14 +1,15 @@
 """The portal spider: home → sections → pagination → articles, plus feeds and sitemaps.
 
 Feeds and sitemaps are read first, before any article, because their full dates are the
-evidence that gives datelines ("Sep 07") their year.
+evidence that gives datelines ("Sep 07") their year. Articles already stored are not fetched
+again (newsbot.incremental), unless ``refresh``; ``recrawl_days`` re-checks recent ones.
 """
 
 from __future__ import annotations
 
 import ipaddress
 from collections.abc import AsyncIterator, Iterable
-from datetime import date
+from datetime import date, datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, Spider
@@ -16,11 +17,16 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from w3lib.url import add_or_replace_parameter
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred
 
 from newsbot import signals as newsbot_signals
 from newsbot.dates import DateEvidence
+from newsbot.extensions.runrecord import RunRecorder
 from newsbot.feeds import feed_entries, sitemap_entries
-from newsbot.links import select_all, select_first
+from newsbot.health import COVERAGE_FIELDS
+from newsbot.incremental import Incremental, conditional_headers, home_ranking, server_today
+from newsbot.links import read_ranking, select_all, select_first
 from newsbot.loaders import extract_article
 from newsbot.processors import normalize_url
 from newsbot.profiles import SiteProfile, load_profile
@@ -30,11 +36,14 @@ DISCOVERY = ("nav", "feeds", "sitemap")
 
 class PortalSpider(Spider):
     name = "portal"
-    run_args = ("site", "start_urls", "discover", "max_pages", "follow_links")
+    run_args = ("site", "start_urls", "discover", "max_pages", "follow_links", "refresh",
+                "lookback", "recrawl_days")
 
     def __init__(self, site: str | None = None, start_url: str | None = None,
                  discover: str = "nav,feeds,sitemap", max_pages: str | int | None = None,
-                 follow_links: str | bool = True, *args, **kwargs):
+                 follow_links: str | bool = True, refresh: str | bool = False,
+                 lookback: str | int | None = None, recrawl_days: str | int | None = None,
+                 *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.site = site
         self.start_url_arg = start_url
@@ -43,8 +52,16 @@ class PortalSpider(Spider):
         if self.max_pages is not None and self.max_pages < 0:
             raise ValueError(f"max_pages must be positive, not {max_pages}")
         self.follow_links = str(follow_links).lower() not in ("0", "false", "no")
+        self.refresh = str(refresh).lower() in ("1", "true", "yes")
+        self.lookback = count_arg("lookback", lookback)
+        self.recrawl_days = count_arg("recrawl_days", recrawl_days)
         self.evidence = DateEvidence()
         self.profile: SiteProfile | None = None
+        self._incremental: Incremental | None = None
+        # Articles wait for the dates of feeds and sitemaps, even those a resumed JOBDIR queue
+        # hands over before start() has read them.
+        self._dated = False
+        self._waiting_for_dates: list[Deferred] = []
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs) -> PortalSpider:
@@ -56,6 +73,10 @@ class PortalSpider(Spider):
             raise ValueError(f"site profile {spider.site!r} names no start URL: "
                              "pass start_url")
         spider.allowed_domains = sorted({urlsplit(u).hostname for u in spider.start_urls})
+        if spider.lookback is None:
+            spider.lookback = crawler.settings.getint("NEWSBOT_LOOKBACK_PAGES", 1)
+        if spider.recrawl_days is None:
+            spider.recrawl_days = crawler.settings.getint("NEWSBOT_RECRAWL_DAYS", 0)
         if crawler.settings.getbool("NEWSBOT_FAST_LOOPBACK") and all(map(is_loopback, spider.start_urls)):
             # Settings are still writable here (Scrapy creates the spider before freezing them).
             crawler.settings.setdict(crawler.settings.getdict("LOOPBACK_FAST"), priority="spider")
@@ -63,22 +84,21 @@ class PortalSpider(Spider):
         return spider
 
     # -- seeds ----------------------------------------------------------------------------
+    @property
+    def incremental(self) -> Incremental:
+        """Built on first use, after spider_opened: the run must be recorded to know its past."""
+        if self._incremental is None:
+            self._incremental = Incremental.for_run(RunRecorder.of(self.crawler).store,
+                                                    self.crawler.stats, self.refresh, self.lookback)
+        return self._incremental
+
     async def start(self) -> AsyncIterator[Request]:
-        for home in self.start_urls:
-            page = None
-            if "feeds" in self.discover or "nav" in self.discover:
-                page = await self.fetch(home, "home")
-            # Every full date the feeds and sitemaps give is read before any article is
-            # requested: an article fetched early would lead, through its related links, to
-            # articles whose year then had no evidence yet.
-            listed: list[str] = []
-            seeds: list[str] = []
-            if page is not None and "feeds" in self.discover:
-                for url in self.feed_urls(page):
-                    listed += self.read_feed(await self.fetch(url, "feed"))
-            if "sitemap" in self.discover:
-                for url in self.profile.sitemaps:
-                    seeds += await self.read_sitemap(urljoin(home, url))
+        # Every full date the feeds and sitemaps give is read before any article is
+        # requested: an article fetched early would lead, through its related links, to
+        # articles whose year then had no evidence yet.
+        homes = [(home, *await self.read_evidence(home)) for home in self.start_urls]
+        self.dates_known()
+        for home, page, listed, seeds in homes:
             # A feed lists articles only: one at an address the profile does not know is
             # still read (by the generic path). A sitemap lists every page, so it is not.
             for request in self.article_requests(listed, from_feed=True):
@@ -88,6 +108,35 @@ class PortalSpider(Spider):
             if page is not None and "nav" in self.discover:
                 for request in self.parse_home(page):
                     yield request
+            for request in self.recrawl_requests(page):
+                yield request
+
+    async def read_evidence(self, home: str) -> tuple[TextResponse | None, list[str], list[str]]:
+        """The home page, the feeds' and the sitemaps' article URLs (their dates learnt)."""
+        page = None
+        if "feeds" in self.discover or "nav" in self.discover:
+            page = await self.fetch(home, "home")
+        listed: list[str] = []
+        seeds: list[str] = []
+        if page is not None and "feeds" in self.discover:
+            for url in self.feed_urls(page):
+                listed += self.read_feed(await self.fetch(url, "feed"))
+        if "sitemap" in self.discover:
+            for url in self.profile.sitemaps:
+                seeds += await self.read_sitemap(urljoin(home, url))
+        return page, listed, seeds
+
+    def dates_known(self) -> None:
+        self._dated = True
+        waiting, self._waiting_for_dates = self._waiting_for_dates, []
+        for d in waiting:
+            d.callback(None)
+
+    async def wait_for_dates(self) -> None:
+        if not self._dated:
+            d: Deferred = Deferred()
+            self._waiting_for_dates.append(d)
+            await maybe_deferred_to_future(d)
 
     async def fetch(self, url: str, kind: str) -> TextResponse | None:
         """Download now, through the downloader middlewares (robots.txt, retries, redirects)."""
@@ -150,26 +199,43 @@ class PortalSpider(Spider):
     # -- navigation -----------------------------------------------------------------------
     def parse_home(self, response: Response) -> Iterable[Request]:
         sel = response.selector
-        for href in select_all(sel, self.profile.selectors["section_links"]):
-            url = normalize_url(response.urljoin(href), self.profile.tracking_params)
+        self.popular_seen(response)
+        urls = dict.fromkeys(normalize_url(response.urljoin(href), self.profile.tracking_params)
+                             for href in select_all(sel, self.profile.selectors["section_links"]))
+        for url in urls:
             if self.on_site(url) and self.profile.is_section(urlsplit(url).path) \
                     and urlsplit(url).path != "/":
+                # dont_filter: the first page of every section is fetched on every run, even
+                # when a resumed JOBDIR remembers it from before the pause.
                 yield Request(url, callback=self.parse_section, errback=self.on_error,
-                              meta={"kind": "section", "page": 1})
-        yield from self.listed_articles(response)
+                              meta={"kind": "section", "page": 1}, dont_filter=True)
+        yield from self.listed_articles(response, self.listing(response))
+
+    def popular_seen(self, response: Response) -> None:
+        """The home page's ranking is stored every run, even when no article is fetched."""
+        entries = read_ranking(select_first(response.selector, self.profile.selectors["popular"]),
+                               response.url, self.profile.tracking_params)
+        if entries:
+            self.crawler.signals.send_catch_log(
+                newsbot_signals.popular_seen, ranking=home_ranking(entries, self.profile),
+                taken_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
     def parse_section(self, response: Response) -> Iterable[Request]:
         self.crawler.stats.inc_value("newsbot/pages/section")
-        yield from self.listed_articles(response)
+        fresh, all_old = self.unknown(self.listing(response))
+        yield from self.listed_articles(response, fresh, known_filtered=True)
         page = response.meta.get("page", 1)
+        stale = self.incremental.stale_after(response.meta.get("stale", 0), all_old)
         if self.max_pages is not None and page >= self.max_pages:
+            return
+        if not self.incremental.keep_paging(stale):
             return
         href = select_first(response.selector, self.profile.selectors["next_page"]).get()
         if href:
             url = normalize_url(self.next_page_url(response, href), self.profile.tracking_params)
             if self.on_site(url):
                 yield Request(url, callback=self.parse_section, errback=self.on_error,
-                              meta={"kind": "section", "page": page + 1})
+                              meta={"kind": "section", "page": page + 1, "stale": stale})
 
     def next_page_url(self, response: Response, value: str) -> str:
         """A next-page link, or a page number ("load more") set as the profile's page_param."""
@@ -178,12 +244,21 @@ class PortalSpider(Spider):
             return add_or_replace_parameter(response.url, self.profile.page_param, value)
         return response.urljoin(value)
 
-    def listed_articles(self, response: Response) -> Iterable[Request]:
-        rules = self.profile.selectors
-        hrefs = select_all(response.selector, rules["listing_links"])
-        if self.follow_links:
-            hrefs += self.block_links(response)
-        return self.article_requests(response.urljoin(h) for h in hrefs)
+    def listing(self, response: Response) -> list[tuple[str, str]]:
+        """(address, canonical address) of the articles an index page or the home page lists."""
+        hrefs = select_all(response.selector, self.profile.selectors["listing_links"])
+        return self.article_links(response.urljoin(h) for h in hrefs)
+
+    def listed_articles(self, response: Response, listed: list[tuple[str, str]],
+                        known_filtered: bool = False) -> list[Request]:
+        """Requests for the listed articles not stored yet, then for the linked ones."""
+        fresh = listed if known_filtered else self.unknown(listed)[0]
+        return [self.article_request(url) for url, _ in fresh] + self.linked_articles(response)
+
+    def linked_articles(self, response: Response) -> list[Request]:
+        if not self.follow_links:
+            return []
+        return self.article_requests(response.urljoin(h) for h in self.block_links(response))
 
     def block_links(self, response: Response) -> list[str]:
         """Links in the related and popular blocks: more articles, some of them gone."""
@@ -191,15 +266,44 @@ class PortalSpider(Spider):
         return [href for rule in ("related", "popular")
                 for href in select_first(response.selector, rules[rule]).css("a::attr(href)").getall()]
 
-    def article_requests(self, urls: Iterable[str], from_feed: bool = False) -> Iterable[Request]:
+    def article_links(self, urls: Iterable[str], from_feed: bool = False) -> list[tuple[str, str]]:
+        """(address, canonical address) of the on-site article links among ``urls``, each once.
+
+        A feed lists articles only, so its entries at addresses the profile does not know are
+        kept too (the loader reads them by the generic path)."""
+        found = {}
         for url in urls:
             url = normalize_url(url, self.profile.tracking_params)
             path = urlsplit(url).path
             if not self.on_site(url):
                 continue
             if self.profile.is_article(path) or (from_feed and self.may_be_article(path)):
-                yield Request(url, callback=self.parse_article, errback=self.on_error,
-                              meta={"kind": "article"})
+                found.setdefault(url, self.profile.canonical_for(url))
+        return list(found.items())
+
+    def unknown(self, links: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], bool]:
+        """(the links whose article is not stored, whether earlier runs stored them all)."""
+        fresh, all_old = self.incremental.sort(list(dict.fromkeys(c for _, c in links)))
+        keep = set(fresh)
+        return [(url, canonical) for url, canonical in links if canonical in keep], all_old
+
+    def article_requests(self, urls: Iterable[str], from_feed: bool = False) -> list[Request]:
+        """Requests for the articles among ``urls`` that the store does not hold yet."""
+        links = self.article_links(urls, from_feed)
+        return [self.article_request(url) for url, _ in self.unknown(links)[0]]
+
+    def article_request(self, url: str, **kwargs) -> Request:
+        return Request(url, callback=self.parse_article, errback=self.on_error,
+                       meta={"kind": "article", **kwargs.pop("meta", {})}, **kwargs)
+
+    def recrawl_requests(self, home: Response | None) -> list[Request]:
+        """Conditional GETs for the articles published in the last ``recrawl_days`` days."""
+        if not self.recrawl_days:
+            return []
+        today = server_today(home, datetime.now(timezone.utc).date())
+        return [self.article_request(a.canonical_url, headers=conditional_headers(a),
+                                     meta={"kind": "recrawl", "handle_httpstatus_list": [304]})
+                for a in self.incremental.due_for_recrawl(today, self.recrawl_days)]
 
     def may_be_article(self, path: str) -> bool:
         """Whether a feed entry the profile does not know is worth reading generically."""
@@ -207,16 +311,45 @@ class PortalSpider(Spider):
             and not path.endswith(".xml")
 
     # -- articles -------------------------------------------------------------------------
-    def parse_article(self, response: Response):
-        self.crawler.stats.inc_value("newsbot/pages/article")
+    async def parse_article(self, response: Response):
+        await self.wait_for_dates()
+        for result in self.read_article(response):  # no `yield from` in async generators
+            yield result
+
+    def read_article(self, response: Response):
+        """The article on the page, then requests for the unknown articles it links to."""
+        if response.status == 304:
+            self.crawler.stats.inc_value("newsbot/recrawl/not_modified")
+            return
+        self.crawler.stats.inc_value(f"newsbot/pages/{response.meta.get('kind', 'article')}")
         if not isinstance(response, TextResponse):
             self.page_failed(response.url, "not a text page", response.status)
             return
-        if not self.profile.knows(urlsplit(response.url).path):
+        known = self.profile.knows(urlsplit(response.url).path)
+        if not known:
             self.crawler.stats.inc_value("newsbot/pages/article_generic")
-        yield extract_article(response, self.profile, self.evidence, self.crawler.stats)
-        if self.follow_links:
-            yield from self.article_requests(response.urljoin(h) for h in self.block_links(response))
+        item = extract_article(response, self.profile, self.evidence, self.crawler.stats)
+        self.count_fields(item, known)
+        self.incremental.remember(response, item.canonical_url, item.crawled_at)
+        yield item
+        yield from self.linked_articles(response)
+
+    def count_fields(self, item, known: bool = True) -> None:
+        """Field coverage for the run record: a field that stops being found is a markup change.
+
+        On a page the profile knows, a field only the generic fallback could read is counted as
+        a fallback, not as covered: the data was saved, but the profile's rules no longer match.
+        """
+        stats = self.crawler.stats
+        stats.inc_value("newsbot/coverage/items")
+        by = item.extracted_by or {}
+        for name in COVERAGE_FIELDS:
+            if not getattr(item, name, None):
+                continue
+            if known and str(by.get(name, "")).startswith("generic:"):
+                stats.inc_value(f"newsbot/fallback/{name}")
+            else:
+                stats.inc_value(f"newsbot/coverage/{name}")
 
     # -- failures -------------------------------------------------------------------------
     def on_error(self, failure):
@@ -247,6 +380,19 @@ def parse_discover(value: str | Iterable[str]) -> tuple[str, ...]:
         raise ValueError(f"discover takes a comma-separated subset of {','.join(DISCOVERY)}, "
                          f"not {value!r}")
     return tuple(names)
+
+
+def count_arg(name: str, value: str | int | None) -> int | None:
+    """A spider argument that counts something: None (unset) or an integer >= 0."""
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a whole number, not {value!r}") from None
+    if number < 0:
+        raise ValueError(f"{name} must be 0 or more, not {value}")
+    return number
 
 
 def split_urls(value: str | list[str] | None) -> list[str]:

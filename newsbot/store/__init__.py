@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from newsbot.store.base import ArticleQuery, ArticleStore, StoredArticle, StoreError
+from newsbot.lock import StoreLocked
+from newsbot.store.base import (ArticleQuery, ArticleStore, RecentArticle, StoredArticle,
+                                StoreError)
 from newsbot.store.sqlite import SqliteStore
 
-__all__ = ["ArticleQuery", "ArticleStore", "StoredArticle", "StoreError", "SqliteStore",
-           "open_store"]
+__all__ = ["ArticleQuery", "ArticleStore", "RecentArticle", "StoredArticle", "StoreError",
+           "StoreLocked", "SqliteStore", "open_store"]
 
 
 def open_store(address: str | None, batch_size: int = 200) -> ArticleStore:

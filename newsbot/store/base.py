@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -31,13 +31,41 @@ class ArticleQuery:
     near_dedupe: bool = False         # only the first of each near-duplicate group
 
 
+@dataclass(frozen=True)
+class RecentArticle:
+    """A stored article due for a recrawl, with what the server said last time."""
+
+    canonical_url: str
+    url: str
+    etag: str | None
+    last_modified: str | None
+
+
+class RunLock(Protocol):
+    """Held by the one run that may crawl into a store; acquire() raises StoreLocked otherwise."""
+
+    acquired: bool
+
+    def acquire(self) -> RunLock: ...
+    def release(self) -> None: ...
+
+
 class ArticleStore(Protocol):
     """Articles, their related links, popular-ranking snapshots, failures and crawl runs."""
 
     run_id: int | None
 
     def begin_run(self, spider: str, site: str, started_at: str, args: dict) -> int: ...
-    def end_run(self, finished_at: str, finish_reason: str, stats: dict) -> None: ...
+    def end_run(self, finished_at: str, finish_reason: str, stats: dict,
+                summary: dict | None = None, exit_status: int | None = None,
+                health: str | None = None) -> None: ...
+    def previous_run(self) -> dict | None: ...
+    def lock(self) -> RunLock: ...
+    def first_runs(self, canonical_urls: Iterable[str]) -> dict[str, int | None]: ...
+    def recent_articles(self, published_since: str) -> Iterator[RecentArticle]: ...
+    def save_validators(self, canonical_url: str, etag: str | None, last_modified: str | None,
+                        fetched_at: str) -> None: ...
+    def history(self, canonical_url: str) -> list[dict]: ...
     def find_article(self, canonical_url: str) -> StoredArticle | None: ...
     def find_content(self, content_hash: str) -> str | None: ...
     def upsert_article(self, article: dict, popular_snapshot: int | None) -> str: ...

@@ -70,6 +70,36 @@ MIGRATIONS: list[tuple[str, str]] = [
         at TEXT NOT NULL
     )
     """),
+    ("0002_scheduled_history_validators_health", """
+    CREATE TABLE article_history (
+        id INTEGER PRIMARY KEY,
+        article_pk INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        replaced_at TEXT NOT NULL,
+        replaced_by_run INTEGER REFERENCES runs(id),
+        url TEXT,
+        section TEXT,
+        headline TEXT,
+        dateline TEXT,
+        published TEXT,
+        date_evidence TEXT,
+        source TEXT,
+        body TEXT,
+        summary TEXT,
+        content_hash TEXT,
+        crawled_at TEXT,
+        related TEXT
+    );
+    CREATE INDEX article_history_article ON article_history(article_pk);
+    CREATE TABLE fetch_validators (
+        canonical_url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        fetched_at TEXT NOT NULL
+    );
+    ALTER TABLE runs ADD COLUMN exit_status INTEGER;
+    ALTER TABLE runs ADD COLUMN health TEXT;
+    ALTER TABLE runs ADD COLUMN summary TEXT
+    """),
     # Near-duplicate groups (newsbot/neardup.py): an article's group representative, how alike
     # they are, and each article's MinHash signature so later runs compare against earlier ones.
     ("0003_near_duplicates", """

@@ -5,12 +5,17 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from newsbot.store.base import ArticleQuery, StoredArticle, StoreError
+from newsbot.lock import FileLock, NoLock
+from newsbot.store.base import ArticleQuery, RecentArticle, StoredArticle, StoreError
 from newsbot.store.schema import MIGRATION_NAMES, MIGRATIONS, statements
 
+# Enough to keep each "which of these are stored" query far below SQLite's variable limit.
+KNOWN_CHUNK = 500
+HISTORY_COLUMNS = ("url", "section", "headline", "dateline", "published", "date_evidence", "source",
+                   "body", "summary", "content_hash", "crawled_at")
 ARTICLE_COLUMNS = ("canonical_url", "url", "article_id", "site", "section", "headline", "dateline",
                    "published", "date_evidence", "source", "body", "summary", "content_hash",
                    "crawled_at", "extracted_by")
@@ -102,6 +107,12 @@ class SqliteStore:
         finally:
             self.db.close()
 
+    def lock(self) -> FileLock | NoLock:
+        """The run lock: a file beside the database, so every process using it sees the lock."""
+        if self.path == ":memory:":
+            return NoLock()
+        return FileLock(self.path + ".lock", what=self.path)
+
     # -- runs -----------------------------------------------------------------------------
     def begin_run(self, spider: str, site: str, started_at: str, args: dict) -> int:
         self._write()
@@ -112,17 +123,30 @@ class SqliteStore:
         self.run_id = cur.lastrowid
         return self.run_id
 
-    def end_run(self, finished_at: str, finish_reason: str, stats: dict) -> None:
+    def end_run(self, finished_at: str, finish_reason: str, stats: dict,
+                summary: dict | None = None, exit_status: int | None = None,
+                health: str | None = None) -> None:
         self._write()
         self.db.execute(
-            "UPDATE runs SET finished_at = ?, finish_reason = ?, stats = ? WHERE id = ?",
-            (finished_at, finish_reason, json.dumps(stats, sort_keys=True, default=str), self.run_id))
+            "UPDATE runs SET finished_at = ?, finish_reason = ?, stats = ?, summary = ?, "
+            "exit_status = ?, health = ? WHERE id = ?",
+            (finished_at, finish_reason, json.dumps(stats, sort_keys=True, default=str),
+             json.dumps(summary, sort_keys=True) if summary is not None else None,
+             exit_status, health, self.run_id))
         self.commit()
 
     def runs(self, limit: int = 20) -> list[dict]:
         rows = self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))
         return [{**dict(r), "stats": json.loads(r["stats"] or "{}"),
-                 "args": json.loads(r["args"] or "{}")} for r in rows]
+                 "args": json.loads(r["args"] or "{}"),
+                 "summary": json.loads(r["summary"]) if r["summary"] else None} for r in rows]
+
+    def previous_run(self) -> dict | None:
+        """The run before this one (the latest, when no run has begun here)."""
+        row = self.db.execute("SELECT id, finish_reason, finished_at FROM runs WHERE id < ? "
+                              "ORDER BY id DESC LIMIT 1",
+                              (self.run_id if self.run_id is not None else 2**62,)).fetchone()
+        return dict(row) if row else None
 
     # -- articles -------------------------------------------------------------------------
     def find_article(self, canonical_url: str) -> StoredArticle | None:
@@ -136,6 +160,58 @@ class SqliteStore:
                               (content_hash,)).fetchone()
         return row[0] if row else None
 
+    def first_runs(self, canonical_urls: Iterable[str]) -> dict[str, int | None]:
+        """Which of these canonical URLs are stored, each with the run that first stored it.
+
+        One indexed query per chunk: the stored URLs are never all loaded.
+        """
+        urls = list(dict.fromkeys(canonical_urls))
+        found: dict[str, int | None] = {}
+        for i in range(0, len(urls), KNOWN_CHUNK):
+            chunk = urls[i:i + KNOWN_CHUNK]
+            found.update(self.db.execute(
+                f"SELECT canonical_url, first_run_id FROM articles WHERE canonical_url IN "
+                f"({', '.join('?' * len(chunk))})", chunk).fetchall())
+        return found
+
+    def recent_articles(self, published_since: str) -> Iterator[RecentArticle]:
+        """Stored articles published on or after the ISO date, with their HTTP validators."""
+        rows = self.db.execute(
+            "SELECT a.canonical_url, a.url, v.etag, v.last_modified FROM articles a "
+            "LEFT JOIN fetch_validators v ON v.canonical_url = a.canonical_url "
+            "WHERE a.published >= ? ORDER BY a.id", (published_since,))
+        for row in rows.fetchall():
+            yield RecentArticle(*row)
+
+    def save_validators(self, canonical_url: str, etag: str | None, last_modified: str | None,
+                        fetched_at: str) -> None:
+        """Remember what the server said about a page, for a conditional GET next time."""
+        self._write()
+        self.db.execute(
+            "INSERT INTO fetch_validators (canonical_url, etag, last_modified, fetched_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT(canonical_url) DO UPDATE SET etag = excluded.etag, "
+            "last_modified = excluded.last_modified, fetched_at = excluded.fetched_at",
+            (canonical_url, etag, last_modified, fetched_at))
+        self._wrote()
+
+    def history(self, canonical_url: str) -> list[dict]:
+        """Earlier versions of an article, oldest first (empty when it never changed)."""
+        rows = self.db.execute(
+            "SELECT h.* FROM article_history h JOIN articles a ON a.id = h.article_pk "
+            "WHERE a.canonical_url = ? ORDER BY h.id", (canonical_url,))
+        return [{**dict(r), "related": json.loads(r["related"] or "[]")} for r in rows]
+
+    def _keep_version(self, pk: int, replaced_at: str) -> None:
+        """Copy the stored version of an article into article_history before it is replaced."""
+        related = json.dumps([dict(r) for r in self.db.execute(
+            "SELECT url, title, source FROM related_links WHERE article_pk = ? ORDER BY position",
+            (pk,))])
+        columns = ", ".join(HISTORY_COLUMNS)
+        self.db.execute(
+            f"INSERT INTO article_history (article_pk, replaced_at, replaced_by_run, {columns}, "
+            f"related) SELECT id, ?, ?, {columns}, ? FROM articles WHERE id = ?",
+            (replaced_at, self.run_id, related, pk))
+
     def upsert_article(self, article: dict, popular_snapshot: int | None) -> str:
         """Insert or update by canonical URL, related links with it; returns "new" or "updated"."""
         self._write()
@@ -148,6 +224,8 @@ class SqliteStore:
                 (*values, popular_snapshot, self.run_id, self.run_id))
             pk, outcome = cur.lastrowid, "new"
         else:
+            if existing.content_hash != article.get("content_hash"):
+                self._keep_version(existing.pk, article.get("crawled_at") or "")
             assignments = ", ".join(f"{c} = ?" for c in ARTICLE_COLUMNS)
             self.db.execute(
                 f"UPDATE articles SET {assignments}, popular_snapshot_id = ?, last_run_id = ? "
@@ -213,6 +291,7 @@ class SqliteStore:
             "popular_snapshots": one("SELECT COUNT(*) FROM popular_snapshots"),
             "popular_entries": one("SELECT COUNT(*) FROM popular_entries"),
             "failures": one("SELECT COUNT(*) FROM failures"),
+            "history": one("SELECT COUNT(*) FROM article_history"),
         }
 
     # -- exports --------------------------------------------------------------------------
