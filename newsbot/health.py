@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 DEFAULT_MAX_ERROR_RATIO = 0.2
+# Above this share of articles whose field only the generic fallback could read (on pages the
+# profile knows), the profile's rules no longer fit the portal, even if no field went empty.
+DEFAULT_MAX_FALLBACK_RATIO = 0.2
 # Fields every article has on a healthy portal; a drop means the markup changed under us.
 DEFAULT_MIN_COVERAGE = {"headline": 0.95, "body": 0.95, "published": 0.9, "source": 0.9}
 # Fields whose coverage the spider counts (newsbot/coverage/<field>) for the run record.
@@ -24,12 +27,14 @@ EXIT_UNHEALTHY = 1
 class Thresholds:
     max_error_ratio: float = DEFAULT_MAX_ERROR_RATIO
     min_coverage: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_MIN_COVERAGE))
+    max_fallback_ratio: float = DEFAULT_MAX_FALLBACK_RATIO
 
     @classmethod
     def from_settings(cls, settings) -> Thresholds:
         return cls(settings.getfloat("NEWSBOT_MAX_ERROR_RATIO", DEFAULT_MAX_ERROR_RATIO),
                    {k: float(v) for k, v in
-                    settings.getdict("NEWSBOT_MIN_COVERAGE", DEFAULT_MIN_COVERAGE).items()})
+                    settings.getdict("NEWSBOT_MIN_COVERAGE", DEFAULT_MIN_COVERAGE).items()},
+                   settings.getfloat("NEWSBOT_MAX_FALLBACK_RATIO", DEFAULT_MAX_FALLBACK_RATIO))
 
 
 def _prefixed(stats: dict, prefix: str) -> dict[str, int]:
@@ -62,6 +67,9 @@ def summarize(stats: dict) -> dict:
         "errors_by_kind": errors_by_kind,
         "coverage": {name: round(stats.get(f"newsbot/coverage/{name}", 0) / extracted, 4)
                      for name in COVERAGE_FIELDS} if extracted else {},
+        "fallback": {name: round(stats.get(f"newsbot/fallback/{name}", 0) / extracted, 4)
+                     for name in COVERAGE_FIELDS
+                     if stats.get(f"newsbot/fallback/{name}")} if extracted else {},
         # "Monitor: message" of each spidermon monitor that failed (newsbot/monitors.py)
         "monitors_failed": list(stats.get("newsbot/monitors/failed") or []),
     }
@@ -86,6 +94,11 @@ def problems(finish_reason: str | None, summary: dict,
         if share is not None and share < minimum:
             found.append(f"{name} found on {share:.0%} of {summary['items_extracted']} articles "
                          f"(below {minimum:.0%}: has the portal's markup changed?)")
+    for name, share in summary.get("fallback", {}).items():
+        if name in limits.min_coverage and share > limits.max_fallback_ratio:
+            found.append(f"{name} read by the generic fallback on {share:.0%} of "
+                         f"{summary['items_extracted']} articles (above "
+                         f"{limits.max_fallback_ratio:.0%}: has the portal's markup changed?)")
     logged = summary["errors_by_kind"].get("logged ERROR", 0)
     if logged:
         found.append(f"{logged} errors logged")

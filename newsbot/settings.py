@@ -99,6 +99,9 @@ NEWSBOT_RECRAWL_DAYS = 0
 NEWSBOT_MAX_ERROR_RATIO = 0.2
 # ... or when fewer extracted articles than this carry a field: the portal's markup changed.
 NEWSBOT_MIN_COVERAGE = {"headline": 0.95, "body": 0.95, "published": 0.9, "source": 0.9}
+# ... or when more than this share of articles needed the generic fallback for one of those
+# fields on pages the profile knows: the data was saved, but the profile's rules stopped fitting.
+NEWSBOT_MAX_FALLBACK_RATIO = 0.2
 
 # For replicas and benchmarks on 127.0.0.1 only: never for a real site.
 LOOPBACK_FAST = {

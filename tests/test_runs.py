@@ -49,6 +49,12 @@ def test_summary_of_a_run():
     ("finished", {"newsbot/incremental/listed": 0, "newsbot/coverage/items": 0},
      Thresholds(min_coverage={}), ["no articles found (2 pages failed)"]),
     ("finished", {"log_count/ERROR": 2}, Thresholds(min_coverage={}), ["2 errors logged"]),
+    # Fields the generic fallback had to read on pages the profile knows.
+    ("finished", {"newsbot/fallback/body": 6}, Thresholds(min_coverage={"body": 0.9}), []),
+    ("finished", {"newsbot/fallback/body": 7}, Thresholds(min_coverage={"body": 0.9}),
+     ["body read by the generic fallback on 23% of 30 articles (above 20%: has the portal's "
+      "markup changed?)"]),
+    ("finished", {"newsbot/fallback/summary": 30}, Thresholds(min_coverage={"body": 0.9}), []),
 ])
 def test_problems(reason, changes, limits, expected):
     assert problems(reason, summarize({**STATS, **changes}), limits) == expected
@@ -99,7 +105,7 @@ def empty_portal(root: Path) -> None:
 
 
 @pytest.mark.parametrize("breaks, extra, reason", [
-    (without_body_markup, [], "body found on 6"),
+    (without_body_markup, [], "body read by the generic fallback on 3"),
     (with_missing_pages, [], "pages failed (more than 20%)"),
     (empty_portal, [], "no articles found"),
 ])
@@ -119,10 +125,10 @@ def test_an_unhealthy_run_exits_1_with_a_one_line_reason(tmp_path, breaks, extra
 def test_thresholds_are_settings(tmp_path):
     db = tmp_path / "news.db"
     with ReplicaServer(broken_replica(tmp_path, without_body_markup)) as server:
-        result = crawl(server.url, db, "-s", 'NEWSBOT_MIN_COVERAGE={"body": 0.5}')
+        result = crawl(server.url, db, "-s", "NEWSBOT_MAX_FALLBACK_RATIO=0.5")
     assert result.returncode == 0, result.stdout + result.stderr[-2000:]
     [record] = runs(db)
-    assert 0.5 < record["coverage"]["body"] < 0.95
+    assert 0.2 < record["fallback"]["body"] < 0.5
     # The generic fallback read the bodies the profile's rules missed: the markup change shows
     # in the coverage, and no article is lost to it.
     assert "MissingField" not in record["errors_by_kind"]

@@ -34,7 +34,7 @@ def saved(name: str, path: str) -> HtmlResponse:
 
 
 def read(s: PortalSpider, response: HtmlResponse) -> Article:
-    [item] = [x for x in s.parse_article(response) if isinstance(x, Article)]
+    [item] = [x for x in s.read_article(response) if isinstance(x, Article)]
     return item
 
 

@@ -337,8 +337,8 @@ class PortalSpider(Spider):
     def count_fields(self, item, known: bool = True) -> None:
         """Field coverage for the run record: a field that stops being found is a markup change.
 
-        On a page the profile knows, a field only the generic fallback could read is counted as
-        a fallback, not as covered: the data was saved, but the profile's rules no longer match.
+        On a page the profile knows, a field only the generic fallback could read is also counted
+        as a fallback: the data was saved, but the profile's rules may no longer fit.
         """
         stats = self.crawler.stats
         stats.inc_value("newsbot/coverage/items")
@@ -346,10 +346,9 @@ class PortalSpider(Spider):
         for name in COVERAGE_FIELDS:
             if not getattr(item, name, None):
                 continue
+            stats.inc_value(f"newsbot/coverage/{name}")
             if known and str(by.get(name, "")).startswith("generic:"):
                 stats.inc_value(f"newsbot/fallback/{name}")
-            else:
-                stats.inc_value(f"newsbot/coverage/{name}")
 
     # -- failures -------------------------------------------------------------------------
     def on_error(self, failure):
