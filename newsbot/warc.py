@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from scrapy import Request, signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.python import to_unicode
@@ -29,8 +29,12 @@ from warcio.warcwriter import WARCWriter
 TRANSFER_HEADERS = {b"transfer-encoding", b"content-length"}
 
 
-class NotArchived(Exception):
-    """A replayed crawl asked for an address the archive does not hold."""
+class NotArchived(IgnoreRequest):
+    """A replayed crawl asked for an address the archive does not hold.
+
+    The live crawl never fetched it (it knew the article under another address by then, say),
+    so its answer is unknown: the request is skipped and counted, not recorded as a failure.
+    """
 
 
 class WarcArchiver:

@@ -13,9 +13,10 @@ from tests.replica_truth import articles, site_config
 
 # Fields that depend on the moment or on which of an article's two addresses answered first.
 # The replica serves its 8 legacy stories under an old address too; in any crawl, live or
-# replayed, whichever page arrives first is stored and the other dropped as a duplicate, and
-# the old page has no description. Those are checked separately below.
-PAGE_FIELDS = ("crawled_at", "url", "summary")
+# replayed, whichever page arrives first is stored and the other dropped or skipped as known,
+# and the old page has no description and other markup (extracted_by names other rules).
+# Those are checked separately below.
+PAGE_FIELDS = ("crawled_at", "url", "summary", "extracted_by")
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +49,13 @@ def test_the_archive_holds_every_fetched_response(corpus):
     [stats] = sqlite3.connect(corpus.crawled).execute("SELECT stats FROM runs").fetchone()
     assert kinds.count("response") == kinds.count("request") == \
         json.loads(stats)["downloader/response_count"]
-    for article in articles():
-        assert f"{corpus.host}/article/{article['id']}.php" in uris
+    legacy = {int(i): c["old_url"] for i, c in site_config()["articles"].items()
+              if c.get("old_url")}
+    for article in articles():  # under its address, or its old one (the first to answer)
+        addresses = {f"{corpus.host}/article/{article['id']}.php"}
+        if article["id"] in legacy:
+            addresses.add(corpus.host + legacy[article["id"]])
+        assert addresses & uris, article["id"]
     assert f"{corpus.host}/robots.txt" in uris and f"{corpus.host}/sitemap.xml" in uris
     redirects = site_config()["redirects"]
     moved = [old for old, new in redirects.items() if new.startswith("/article/")]
@@ -63,7 +69,9 @@ def test_reextract_is_healthy_and_fetches_nothing(rebuilt):
     [stats] = sqlite3.connect(db).execute("SELECT stats FROM runs").fetchone()
     stats = json.loads(stats)
     assert stats["newsbot/warc/replayed"] == stats["downloader/response_count"]
-    assert "newsbot/warc/not_archived" not in stats
+    # Asked for only where the race between a legacy story's two addresses went the other way
+    # than in the live crawl: the address the live crawl skipped was never archived.
+    assert stats.get("newsbot/warc/not_archived", 0) <= 8
 
 
 def test_reextract_gives_the_same_articles(corpus, rebuilt):

@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 
 from newsbot.cli import UsageError
-from newsbot.commands.run import check_inputs, project_settings, report, run_portal
+from newsbot.commands.run import check_inputs, crawl_locked, project_settings, report, run_portal
 from newsbot.warc import archive_files, archived_runs
 
 # Nothing is fetched: no politeness delays, and robots.txt was obeyed when the archive was made.
@@ -41,14 +41,15 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"no WARC files (*.warc.gz) in {replay}")
     spider_args = recorded_args(replay)
     args.site, args.max_pages = spider_args["site"], spider_args["max_pages"]
-    args.discover = spider_args["discover"]
+    args.discover, args.lookback = spider_args["discover"], spider_args["lookback"]
+    args.recrawl_days, args.refresh, args.jobdir = spider_args["recrawl_days"], False, None
     check_inputs(args)
     settings = project_settings(args)
     settings.set("NEWSBOT_WARC_REPLAY", str(replay), priority="cmdline")
     for name, value in REPLAY_SETTINGS.items():
         settings.set(name, value, priority="cmdline")
-    run_portal(settings, spider_args)
-    return report(args.db)
+    locked = crawl_locked(args.db, lambda: run_portal(settings, spider_args))
+    return locked if locked is not None else report(args.db)
 
 
 def recorded_args(replay: Path) -> dict:
@@ -61,4 +62,6 @@ def recorded_args(replay: Path) -> dict:
     discover = first.get("discover") or ["nav", "feeds", "sitemap"]
     return {"site": first.get("site") or "newsonjapan", "start_url": ",".join(start),
             "discover": ",".join(discover) if isinstance(discover, list) else discover,
-            "max_pages": first.get("max_pages"), "follow_links": first.get("follow_links", True)}
+            "max_pages": first.get("max_pages"), "follow_links": first.get("follow_links", True),
+            "refresh": first.get("refresh") or None, "lookback": first.get("lookback"),
+            "recrawl_days": first.get("recrawl_days")}
