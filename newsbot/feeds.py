@@ -10,7 +10,9 @@ from scrapy.utils.sitemap import Sitemap
 
 
 def feed_entries(body: bytes) -> list[tuple[str, date | None]]:
-    """Links and publication dates of an RSS 2.0 or Atom feed, in feed order."""
+    """Links and publication dates of an RSS 2.0 or Atom feed, in feed order; [] for non-feeds."""
+    if not body.strip():
+        return []  # parsel refuses an empty document; an empty 200 is no feed
     sel = Selector(body=body, type="xml")
     sel.remove_namespaces()
     entries = []
@@ -30,7 +32,9 @@ def sitemap_entries(body: bytes) -> tuple[str, list[tuple[str, date | None]]]:
         sitemap = Sitemap(body)
     except Exception:  # lxml raises several types on non-XML input  # noqa: BLE001
         return "", []
-    return sitemap.type or "", [(e["loc"], iso_date(e.get("lastmod"))) for e in sitemap if e.get("loc")]
+    if sitemap.type not in ("urlset", "sitemapindex"):
+        return "", []  # a feed or an HTML page where a sitemap was expected
+    return sitemap.type, [(e["loc"], iso_date(e.get("lastmod"))) for e in sitemap if e.get("loc")]
 
 
 def rfc822_date(text: str | None) -> date | None:

@@ -7,9 +7,11 @@ field, on a page the profile does not know) falls back to the generic extractor.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
+from typing import ClassVar
 from urllib.parse import urljoin, urlsplit
 
 from itemloaders import ItemLoader
@@ -26,6 +28,7 @@ from newsbot.links import first_match, read_block, read_ranking
 from newsbot.processors import (
     clean_text,
     content_hash,
+    join_url,
     normalize_source,
     normalize_url,
     parse_dateline,
@@ -53,6 +56,24 @@ class ArticleLoader(ItemLoader):
     related_out = Identity()
     popular_in = Identity()
     popular_out = Identity()
+
+    # ItemLoader looks a field's processor up for every value it takes (an attribute, then the
+    # item class's field metadata through a new ItemAdapter): the answer is the same on every
+    # page, so it is looked up once per loader class, item class and field.
+    _processors: ClassVar[dict[tuple, Callable]] = {}
+
+    def get_input_processor(self, field_name: str) -> Callable:
+        return self._processor(field_name, "in", super().get_input_processor)
+
+    def get_output_processor(self, field_name: str) -> Callable:
+        return self._processor(field_name, "out", super().get_output_processor)
+
+    def _processor(self, field_name: str, kind: str, lookup: Callable[[str], Callable]) -> Callable:
+        key = (type(self), type(self.item), field_name, kind)
+        proc = self._processors.get(key)
+        if proc is None:
+            proc = self._processors[key] = lookup(field_name)
+        return proc
 
 
 @dataclass
@@ -253,8 +274,9 @@ def canonical_url(page: Page) -> str:
     href = found.get()
     if href:
         page.by["canonical_url"] = f"{'profile' if page.rules['canonical'] else 'generic'}:{rule}"
-    return normalize_url(urljoin(page.response.url, href or page.response.url),
-                         profile.tracking_params)
+    found = normalize_url(join_url(page.response.url, href or page.response.url),
+                          profile.tracking_params)
+    return found or normalize_url(page.response.url, profile.tracking_params)
 
 
 def reference_date(response: TextResponse, now: datetime) -> tuple[date, str]:

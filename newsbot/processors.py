@@ -6,11 +6,11 @@ import hashlib
 import re
 import unicodedata
 from datetime import date, datetime
-from urllib.parse import urlsplit, urlunsplit
+from functools import lru_cache
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string, url_query_cleaner
 
-_SPACE = re.compile(r"\s+")
 _TRAILING_CREDIT = re.compile(r"^(?P<title>.*?)\s*\((?P<credit>[^()]{1,80})\)\s*$", re.S)
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
@@ -21,7 +21,9 @@ def clean_text(text: str | None) -> str:
     """NFC-normalise, turn every run of whitespace (NBSP included) into one space, and strip."""
     if not text:
         return ""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    # str.split() splits on exactly the characters r"\s" matches in a str pattern (both use
+    # Py_UNICODE_ISSPACE), several times faster than re.sub on a long body.
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def split_lead(paragraph: str, lead: re.Pattern[str]) -> tuple[str | None, str | None, str]:
@@ -80,10 +82,31 @@ def parse_full_date(text: str | None, formats: tuple[str, ...] | list[str]) -> d
 
 
 def normalize_url(url: str, tracking_params: list[str]) -> str:
-    """Drop tracking parameters and the fragment, lower-case scheme and host, keep the rest."""
-    url = url_query_cleaner(safe_url_string(url.strip()), tracking_params, remove=True)
-    parts = urlsplit(url)
+    """Drop tracking parameters and the fragment, lower-case scheme and host, keep the rest.
+
+    "" for what cannot be a URL at all (a bad port, a broken IPv6 host): pages carry such links.
+    """
+    return _normalize_url(url, tuple(tracking_params))
+
+
+# The same links (POPULAR NEWS, a section's related stories) recur on page after page, and
+# safe_url_string is the dearest step of reading a link; a bounded cache keeps memory flat.
+@lru_cache(maxsize=16_384)
+def _normalize_url(url: str, tracking_params: tuple[str, ...]) -> str:
+    try:
+        url = url_query_cleaner(safe_url_string(url.strip()), tracking_params, remove=True)
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
+
+
+def join_url(base: str, href: str) -> str:
+    """``href`` resolved against ``base``; "" when either cannot be parsed (say "http://[")."""
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return ""
 
 
 def content_hash(headline: str | None, body: str | None) -> str:

@@ -25,6 +25,8 @@ DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 # Every response yields at most one item, so 100 concurrent item tasks per response buy nothing.
 CONCURRENT_ITEMS = 16
+# Seen request fingerprints on disk, not in a Python set: memory does not grow with the crawl.
+DUPEFILTER_CLASS = "newsbot.dupefilter.SeenDupeFilter"
 
 # No control ports: Scrapy 2.19 opens a telnet console and a remote-control server by default.
 TELNETCONSOLE_ENABLED = False
@@ -43,12 +45,28 @@ ITEM_PIPELINES = {
     "newsbot.pipelines.store.StorePipeline": 800,
     "newsbot.pipelines.neardup.NearDuplicatePipeline": 900,
 }
-# WARC sits next to the downloader: it archives responses as they came off the wire, and a
-# replay answers requests there, so everything else runs as in a live crawl (newsbot/warc.py).
+# Hardening against bad servers (newsbot/middlewares/, docs/faults.md). For responses a higher
+# number runs first: the redirect guard judges a 3xx before RedirectMiddleware (600) follows it,
+# and charsets are fixed after decompression (590) and before meta refresh (580) reads the text.
 DOWNLOADER_MIDDLEWARES = {
+    "newsbot.middlewares.onsite.OnSiteMiddleware": 45,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newsbot.middlewares.robots.StrictRobotsTxtMiddleware": 100,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newsbot.middlewares.retryafter.RetryAfterMiddleware": 550,
+    "newsbot.middlewares.charset.CharsetMiddleware": 585,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "newsbot.middlewares.compression.StrictCompressionMiddleware": 590,
+    "newsbot.middlewares.redirects.RedirectGuardMiddleware": 650,
+    # WARC sits next to the downloader: it archives responses as they came off the wire, and a
+    # replay answers requests there, so everything else runs as in a live crawl (newsbot/warc.py).
     "newsbot.warc.WarcArchiver": 950,
     "newsbot.warc.WarcReplay": 960,
 }
+# A page that fails after its retries is recorded in `failures` and judged by the run's error
+# ratio (newsbot/health.py); an ERROR line per such page would fail every run with one bad page.
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
+
 EXTENSIONS = {
     # Before the run recorder (500): signal handlers run in this order, so the monitors'
     # results are in the stats by the time the run is judged and written to the store.
@@ -74,6 +92,8 @@ NEWSBOT_SITE = "newsonjapan"
 NEWSBOT_STORE_BATCH = 200
 # Fields an item must carry to be stored.
 NEWSBOT_REQUIRED_FIELDS = ["url", "canonical_url", "headline", "body", "published", "source"]
+# Longest Retry-After (seconds) a 429/503 is waited for; longer ones fail the page for this run.
+NEWSBOT_RETRY_AFTER_MAX = 60
 # A directory to archive every fetched response in, as WARC ("" = off; `newsbot crawl --warc`).
 NEWSBOT_WARC_DIR = ""
 # A directory of WARC files to answer requests from instead of the network (`newsbot reextract`).

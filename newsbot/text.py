@@ -27,6 +27,8 @@ def paragraphs(root: etree._Element, drop: set[etree._Element] | frozenset = fro
     parts: list[object] = []
 
     def flush() -> None:
+        if not parts:  # every block element flushes on entry and exit; most find nothing
+            return
         text = clean_text("".join(" " if p is _BR else p for p in parts))  # type: ignore[misc]
         parts.clear()
         if text:
@@ -48,14 +50,18 @@ def paragraphs(root: etree._Element, drop: set[etree._Element] | frozenset = fro
         block = tag in BLOCK_TAGS
         if block:
             flush()
-        if el.text:
-            parts.append(el.text)
+        add(el.text)
         for child in el:
             walk(child)
-            if child.tail:
-                parts.append(child.tail)
+            add(child.tail)
         if block:
             flush()
+
+    def add(text: str | None) -> None:
+        # Whitespace before any text would be stripped anyway; keeping it out leaves the
+        # newline between two paragraphs from costing a paragraph's worth of cleaning.
+        if text and (parts or not text.isspace()):
+            parts.append(text)
 
     walk(root)
     flush()

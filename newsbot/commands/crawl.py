@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from w3lib.url import is_url
+from urllib.parse import urlsplit
 
 from newsbot.cli import UsageError
 from newsbot.commands.run import (add_crawl_options, check_inputs, crawl_locked, incremental_args,
@@ -22,9 +22,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    bad = [u for u in args.start_url if not is_url(u) or not u.startswith(("http://", "https://"))]
-    if bad:
-        raise UsageError(f"not an http(s) URL: {bad[0]}")
+    for url in args.start_url:
+        problem = url_problem(url)
+        if problem:
+            raise UsageError(f"not an http(s) URL: {url} ({problem})")
     check_inputs(args)
     if not args.start_url and not load_profile(args.site).start_urls:
         raise UsageError(f"site profile {args.site!r} names no start URL: give --start-url")
@@ -35,3 +36,17 @@ def run(args: argparse.Namespace) -> int:
         **incremental_args(args),
     }))
     return locked if locked is not None else report(args.db)
+
+
+def url_problem(url: str) -> str | None:
+    """What makes ``url`` unusable as a start URL, or None."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number or out of range
+    except ValueError as e:
+        return str(e)
+    if parts.scheme not in ("http", "https"):
+        return "the scheme must be http or https"
+    if not parts.hostname or any(c.isspace() for c in url):
+        return "no host" if not parts.hostname else "it contains white space"
+    return None

@@ -21,6 +21,11 @@ from newsbot.store import StoreError, StoreLocked, open_store
 EXIT_LOCKED = 75
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# newsbot's own limits: the least value that makes sense.
+MINIMUMS = {"NEWSBOT_STORE_BATCH": 1, "NEWSBOT_RETRY_AFTER_MAX": 0}
+
+
 def add_crawl_options(parser: argparse.ArgumentParser, default_db: str) -> None:
     parser.add_argument("--db", default=default_db, help=f"SQLite store (default: {default_db})")
     parser.add_argument("--site", default="newsonjapan",
@@ -41,7 +46,8 @@ def add_crawl_options(parser: argparse.ArgumentParser, default_db: str) -> None:
                              "conditional GETs (default: NEWSBOT_RECRAWL_DAYS, 0 = off)")
     parser.add_argument("--jobdir", default=None, metavar="DIR",
                         help="Scrapy JOBDIR: a crawl stopped with Ctrl-C resumes from here")
-    parser.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING or ERROR")
+    parser.add_argument("--log-level", default=None, type=str.upper, choices=LOG_LEVELS,
+                        help="DEBUG, INFO, WARNING or ERROR")
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                         help="any Scrapy or newsbot setting")
 
@@ -61,8 +67,27 @@ def project_settings(args: argparse.Namespace) -> Settings:
         name, sep, value = pair.partition("=")
         if not sep or not name:
             raise UsageError(f"-s takes NAME=VALUE, not {pair!r}")
+        check_setting(name, value, settings[name])
         settings.set(name, value, priority="cmdline")
     return settings
+
+
+def check_setting(name: str, value: str, current: object) -> None:
+    """A -s value must read as the type the setting has (else the crawl dies mid-way)."""
+    if name == "LOG_LEVEL" and value.upper() not in LOG_LEVELS:
+        raise UsageError(f"-s LOG_LEVEL takes one of {', '.join(LOG_LEVELS)}, not {value!r}")
+    kind = type(current)
+    if kind is bool:
+        if value.lower() not in ("0", "1", "true", "false", "yes", "no", "on", "off"):
+            raise UsageError(f"-s {name} takes true or false, not {value!r}")
+        return
+    if kind in (int, float):
+        try:  # Scrapy reads some int-valued defaults with getfloat (DOWNLOAD_TIMEOUT=2.5)
+            number = float(value)
+        except ValueError:
+            raise UsageError(f"-s {name} takes a number, not {value!r}") from None
+        if number < MINIMUMS.get(name, number):
+            raise UsageError(f"-s {name} must be {MINIMUMS[name]} or more, not {value}")
 
 
 def check_inputs(args: argparse.Namespace) -> None:

@@ -52,6 +52,7 @@ class RunRecorder:
         crawler.signals.connect(ext.spider_closed, signals.spider_closed)
         crawler.signals.connect(ext.item_dropped, signals.item_dropped)
         crawler.signals.connect(ext.spider_error, signals.spider_error)
+        crawler.signals.connect(ext.item_error, signals.item_error)
         crawler.signals.connect(ext.page_failed, newsbot_signals.page_failed)
         return ext
 
@@ -118,6 +119,11 @@ class RunRecorder:
             return  # a duplicate is the crawl working, not a broken page
         url = getattr(item, "url", None) or (response.url if response is not None else "?")
         self.page_failed(url, f"{type(exception).__name__}: {exception}")
+
+    def item_error(self, item, response: Response | None, spider, failure) -> None:
+        """A pipeline raised something other than DropItem: Scrapy logs it, this records it."""
+        url = getattr(item, "url", None) or (response.url if response is not None else "?")
+        self.page_failed(url, f"{failure.type.__name__} in a pipeline: {failure.getErrorMessage()}")
 
     def spider_error(self, failure, response: Response, spider) -> None:
         if failure.check(HttpError):

@@ -24,7 +24,8 @@ class StorePipeline:
     def process_item(self, item):
         adapter = ItemAdapter(item)
         store = self.recorder.store
-        outcome = store.upsert_article(adapter.asdict(), self.snapshot(adapter))
+        # A shallow dict: asdict() deep-copies the related and popular lists the store only reads.
+        outcome = store.upsert_article(dict(adapter.items()), self.snapshot(adapter))
         if self.stats:
             self.stats.inc_value(f"newsbot/store/{outcome}")
         return item

@@ -170,8 +170,8 @@ def _legacy_document(site: Site, title: str, head: str, main: str) -> str:
     )
 
 
-def page_count(n_items: int) -> int:
-    return max(1, math.ceil(n_items / PAGE_SIZE))
+def page_count(n_items: int, page_size: int = PAGE_SIZE) -> int:
+    return max(1, math.ceil(n_items / page_size))
 
 
 def _summary(article: Article, url: str) -> str:
@@ -181,12 +181,20 @@ def _summary(article: Article, url: str) -> str:
     )
 
 
-def render_section_page(section: Section, page: int, site: Site) -> str:
-    """/<slug>/ (page 1) or /<slug>/index<N>.php, five summaries a page, newest first."""
+def render_section_page(section: Section, page: int, site: Site, *, page_size: int = PAGE_SIZE,
+                        window: int | None = None) -> str:
+    """/<slug>/ (page 1) or /<slug>/index<N>.php, five summaries a page, newest first.
+
+    ``window`` numbers only the pages within that distance of this one (and the first and
+    last): a section of thousands of pages does not list every page on every page.
+    """
     articles = site.section_articles(section.name)
-    pages = page_count(len(articles))
-    chunk = articles[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    links = " ".join(_page_link(section, n, page) for n in range(1, pages + 1))
+    pages = page_count(len(articles), page_size)
+    chunk = articles[(page - 1) * page_size : page * page_size]
+    numbers = range(1, pages + 1)
+    if window is not None:
+        numbers = sorted({1, pages, *range(max(1, page - window), min(pages, page + window) + 1)})
+    links = " ".join(_page_link(section, n, page) for n in numbers)
     if page < pages:
         links += f' <a class="next" href="{section.page_url(page + 1)}">Next &raquo;</a>'
     content = (

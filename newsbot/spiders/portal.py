@@ -8,7 +8,8 @@ again (newsbot.incremental), unless ``refresh``; ``recrawl_days`` re-checks rece
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
+from itertools import islice
 from datetime import date, datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
@@ -17,18 +18,22 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from w3lib.url import add_or_replace_parameter
+from scrapy.utils.asyncio import sleep
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
 from newsbot import signals as newsbot_signals
 from newsbot.dates import DateEvidence
 from newsbot.extensions.runrecord import RunRecorder
+from newsbot.failures import describe, report_failure
 from newsbot.feeds import feed_entries, sitemap_entries
 from newsbot.health import COVERAGE_FIELDS
 from newsbot.incremental import Incremental, conditional_headers, home_ranking, server_today
 from newsbot.links import read_ranking, select_all, select_first
 from newsbot.loaders import extract_article
+from newsbot.middlewares.refused import PageRefused
 from newsbot.processors import normalize_url
+from newsbot.store.seen import SeenStore
 from newsbot.profiles import SiteProfile, load_profile
 
 DISCOVERY = ("nav", "feeds", "sitemap")
@@ -61,6 +66,7 @@ class PortalSpider(Spider):
         # Articles wait for the dates of feeds and sitemaps, even those a resumed JOBDIR queue
         # hands over before start() has read them.
         self._dated = False
+        self._seen: SeenStore | None = None
         self._waiting_for_dates: list[Deferred] = []
 
     @classmethod
@@ -103,8 +109,12 @@ class PortalSpider(Spider):
             # still read (by the generic path). A sitemap lists every page, so it is not.
             for request in self.article_requests(listed, from_feed=True):
                 yield request
-            for request in self.article_requests(seeds):
-                yield request
+            # The sitemaps' URLs wait in the seen-store's queue, not in memory, and are handed
+            # to Scrapy a chunk at a time while the downloader has room.
+            for chunk in chunked(self.seen.seeds(), 512):
+                for request in self.article_requests(chunk):
+                    await self.backout()
+                    yield request
             if page is not None and "nav" in self.discover:
                 for request in self.parse_home(page):
                     yield request
@@ -117,7 +127,7 @@ class PortalSpider(Spider):
         if "feeds" in self.discover or "nav" in self.discover:
             page = await self.fetch(home, "home")
         listed: list[str] = []
-        seeds: list[str] = []
+        seeds = 0
         if page is not None and "feeds" in self.discover:
             for url in self.feed_urls(page):
                 listed += self.read_feed(await self.fetch(url, "feed"))
@@ -125,6 +135,25 @@ class PortalSpider(Spider):
             for url in self.profile.sitemaps:
                 seeds += await self.read_sitemap(urljoin(home, url))
         return page, listed, seeds
+
+    async def backout(self) -> None:
+        """Wait while the downloader is full: Scrapy 2.19 reads start() on whenever it is, so
+        without this every sitemap URL would sit in the scheduler's memory at once."""
+        engine = self.crawler.engine
+        while engine is not None and engine.needs_backout():
+            await sleep(0.005)
+
+    @property
+    def seen(self) -> SeenStore:
+        """Article URLs requested in this run and the queue of sitemap URLs, on disk."""
+        if self._seen is None:
+            self._seen = SeenStore()
+        return self._seen
+
+    def closed(self, reason: str) -> None:
+        if self._seen is not None:
+            self._seen.close()
+            self._seen = None
 
     def dates_known(self) -> None:
         self._dated = True
@@ -143,15 +172,21 @@ class PortalSpider(Spider):
         request = Request(url, meta={"kind": kind}, dont_filter=True)
         try:
             response = await self.crawler.engine.download_async(request)
+        except PageRefused as e:
+            self.page_failed(e.url or url, e.reason, e.status)
+            return None
         except IgnoreRequest:
             self.crawler.stats.inc_value(f"newsbot/ignored/{kind}")
             return None
         except Exception as e:  # noqa: BLE001 - any download error is a failed page, recorded
-            self.page_failed(url, f"{type(e).__name__}: {e}", None)
+            self.page_failed(url, describe(e), None)
             return None
         self.crawler.stats.inc_value(f"newsbot/pages/{kind}")
         if response.status != 200:
             self.page_failed(url, f"HTTP {response.status}", response.status)
+            return None
+        if kind == "home" and not isinstance(response, TextResponse):
+            self.page_failed(url, "not a text page", response.status)
             return None
         return response
 
@@ -159,7 +194,7 @@ class PortalSpider(Spider):
         """The profile's feeds, the home page's advertised feeds and every section's feed."""
         urls = [urljoin(home.url, u) for u in self.profile.feeds]
         if isinstance(home, TextResponse):
-            urls += [home.urljoin(u) for u in select_all(home.selector,
+            urls += [self.join(home, u) for u in select_all(home.selector,
                                                          self.profile.selectors.get("feed_links", []))]
         # What a feed link looks like is the profile's feed_links rules, not an address shape:
         # many sites serve theirs at /feed/.
@@ -171,25 +206,26 @@ class PortalSpider(Spider):
             return []
         return self.learn_dates(feed_entries(response.body), response, "feed")
 
-    async def read_sitemap(self, url: str, depth: int = 0) -> list[str]:
-        """Article URLs of a sitemap (following a sitemap index); lastmod dates become evidence."""
+    async def read_sitemap(self, url: str, depth: int = 0) -> int:
+        """Queue a sitemap's URLs (following a sitemap index); lastmod dates become evidence.
+        Returns the number queued."""
         response = await self.fetch(url, "sitemap")
         if response is None:
-            return []
+            return 0
         kind, entries = sitemap_entries(response.body)
         if kind == "sitemapindex" and depth < 2:
-            urls = []
+            queued = 0
             for loc, _ in entries:
-                urls += await self.read_sitemap(response.urljoin(loc), depth + 1)
-            return urls
-        return self.learn_dates(entries, response, "sitemap")
+                queued += await self.read_sitemap(self.join(response, loc), depth + 1)
+            return queued
+        return self.seen.push_seeds(self.learn_dates(entries, response, "sitemap"))
 
     def learn_dates(self, entries: list[tuple[str, date | None]], response: Response,
                     kind: str) -> list[str]:
         origin = f"{kind} {urlsplit(response.url).path}"
         urls = []
         for loc, when in entries:
-            url = response.urljoin(loc)
+            url = self.join(response, loc)
             article_id = self.profile.article_id(urlsplit(url).path)
             if article_id and when:
                 self.evidence.add(article_id, when, origin)
@@ -200,7 +236,7 @@ class PortalSpider(Spider):
     def parse_home(self, response: Response) -> Iterable[Request]:
         sel = response.selector
         self.popular_seen(response)
-        urls = dict.fromkeys(normalize_url(response.urljoin(href), self.profile.tracking_params)
+        urls = dict.fromkeys(normalize_url(self.join(response, href), self.profile.tracking_params)
                              for href in select_all(sel, self.profile.selectors["section_links"]))
         for url in urls:
             if self.on_site(url) and self.profile.is_section(urlsplit(url).path) \
@@ -242,12 +278,12 @@ class PortalSpider(Spider):
         value = value.strip()
         if self.profile.page_param and value.isdigit():
             return add_or_replace_parameter(response.url, self.profile.page_param, value)
-        return response.urljoin(value)
+        return self.join(response, value)
 
     def listing(self, response: Response) -> list[tuple[str, str]]:
         """(address, canonical address) of the articles an index page or the home page lists."""
         hrefs = select_all(response.selector, self.profile.selectors["listing_links"])
-        return self.article_links(response.urljoin(h) for h in hrefs)
+        return self.article_links(self.join(response, h) for h in hrefs)
 
     def listed_articles(self, response: Response, listed: list[tuple[str, str]],
                         known_filtered: bool = False) -> list[Request]:
@@ -256,9 +292,20 @@ class PortalSpider(Spider):
         return [self.article_request(url) for url, _ in fresh] + self.linked_articles(response)
 
     def linked_articles(self, response: Response) -> list[Request]:
+        """Requests for the related and popular links not requested yet in this run.
+
+        Most of them were (POPULAR NEWS is on every page): asking the seen-store first spares
+        each a canonical address, a store lookup, a Request, the spider middlewares and the
+        dupefilter, which together cost more than the page they lead to.
+        """
         if not self.follow_links:
             return []
-        return self.article_requests(response.urljoin(h) for h in self.block_links(response))
+        tracking = self.profile.tracking_params
+        urls = [normalize_url(self.join(response, h), tracking) for h in self.block_links(response)]
+        fresh = [u for u in urls if u and u not in self.seen]
+        if len(fresh) < len(urls):
+            self.crawler.stats.inc_value("newsbot/links/already_requested", len(urls) - len(fresh))
+        return self.article_requests(fresh)
 
     def block_links(self, response: Response) -> list[str]:
         """Links in the related and popular blocks: more articles, some of them gone."""
@@ -293,6 +340,7 @@ class PortalSpider(Spider):
         return [self.article_request(url) for url, _ in self.unknown(links)[0]]
 
     def article_request(self, url: str, **kwargs) -> Request:
+        self.seen.add(url)
         return Request(url, callback=self.parse_article, errback=self.on_error,
                        meta={"kind": "article", **kwargs.pop("meta", {})}, **kwargs)
 
@@ -356,20 +404,27 @@ class PortalSpider(Spider):
         if failure.check(HttpError):
             status = failure.value.response.status
             self.page_failed(request.url, f"HTTP {status}", status)
-        elif failure.check(IgnoreRequest):
+        elif failure.check(PageRefused):  # refused on purpose: a failed page, with its reason
+            self.page_failed(failure.value.url or request.url, failure.value.reason,
+                             failure.value.status)
+        elif failure.check(IgnoreRequest):  # robots.txt or an off-site link: policy, not failure
             self.crawler.stats.inc_value("newsbot/ignored/request")
         else:
-            self.page_failed(request.url, f"{failure.type.__name__}: {failure.getErrorMessage()}", None)
+            self.page_failed(request.url, describe(failure.value), None)
 
     def page_failed(self, url: str, reason: str, status: int | None) -> None:
-        self.crawler.stats.inc_value("newsbot/pages_failed")
-        self.crawler.stats.inc_value(f"newsbot/pages_failed/{reason.split(':')[0]}")
-        self.logger.warning("page failed: %s (%s)", url, reason)
-        self.crawler.signals.send_catch_log(newsbot_signals.page_failed,
-                                            url=url, reason=reason, status=status)
+        report_failure(self.crawler, url, reason, status)
 
     def on_site(self, url: str) -> bool:
-        return urlsplit(url).hostname in self.allowed_domains
+        return bool(url) and urlsplit(url).hostname in self.allowed_domains
+
+    @staticmethod
+    def join(response: Response, href: str) -> str:
+        """``response.urljoin`` that gives "" for an href no URL parser takes ("http://[")."""
+        try:
+            return response.urljoin(href)
+        except ValueError:
+            return ""
 
 
 def parse_discover(value: str | Iterable[str]) -> tuple[str, ...]:
@@ -409,3 +464,10 @@ def is_loopback(url: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def chunked(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    """Lists of up to ``size`` items, read lazily from ``items``."""
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk

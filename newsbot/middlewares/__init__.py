@@ -1,0 +1,1 @@
+"""Downloader middlewares: where newsbot hardens Scrapy against bad servers (see settings.py)."""
