@@ -8,7 +8,8 @@ import sys
 
 from newsbot import __version__
 
-COMMANDS = ["serve", "demo", "crawl", "export", "runs", "extract", "sites", "check_site"]
+COMMANDS = ["serve", "demo", "crawl", "export", "runs", "extract", "sites", "check_site",
+            "reextract", "report"]
 
 
 class UsageError(Exception):

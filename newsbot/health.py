@@ -70,6 +70,8 @@ def summarize(stats: dict) -> dict:
         "fallback": {name: round(stats.get(f"newsbot/fallback/{name}", 0) / extracted, 4)
                      for name in COVERAGE_FIELDS
                      if stats.get(f"newsbot/fallback/{name}")} if extracted else {},
+        # "Monitor: message" of each spidermon monitor that failed (newsbot/monitors.py)
+        "monitors_failed": list(stats.get("newsbot/monitors/failed") or []),
     }
 
 
@@ -100,6 +102,7 @@ def problems(finish_reason: str | None, summary: dict,
     logged = summary["errors_by_kind"].get("logged ERROR", 0)
     if logged:
         found.append(f"{logged} errors logged")
+    found += [f"monitor {failed}" for failed in summary.get("monitors_failed", [])]
     return found
 
 

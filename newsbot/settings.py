@@ -43,6 +43,7 @@ ITEM_PIPELINES = {
     "newsbot.pipelines.dedupe.DedupePipeline": 200,
     "newsbot.pipelines.links.LinksPipeline": 300,
     "newsbot.pipelines.store.StorePipeline": 800,
+    "newsbot.pipelines.neardup.NearDuplicatePipeline": 900,
 }
 # Hardening against bad servers (newsbot/middlewares/, docs/faults.md). For responses a higher
 # number runs first: the redirect guard judges a 3xx before RedirectMiddleware (600) follows it,
@@ -57,14 +58,30 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "newsbot.middlewares.compression.StrictCompressionMiddleware": 590,
     "newsbot.middlewares.redirects.RedirectGuardMiddleware": 650,
+    # WARC sits next to the downloader: it archives responses as they came off the wire, and a
+    # replay answers requests there, so everything else runs as in a live crawl (newsbot/warc.py).
+    "newsbot.warc.WarcArchiver": 950,
+    "newsbot.warc.WarcReplay": 960,
 }
 # A page that fails after its retries is recorded in `failures` and judged by the run's error
 # ratio (newsbot/health.py); an ERROR line per such page would fail every run with one bad page.
 RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 
 EXTENSIONS = {
+    # Before the run recorder (500): signal handlers run in this order, so the monitors'
+    # results are in the stats by the time the run is judged and written to the store.
+    "spidermon.contrib.scrapy.extensions.Spidermon": 490,
     "newsbot.extensions.runrecord.RunRecorder": 500,
 }
+
+# Monitors run when the spider closes (newsbot/monitors.py, docs/monitoring.md). A failing
+# monitor makes the run unhealthy: `newsbot crawl` and `newsbot demo` exit 1 with its message.
+# Field coverage is checked against NEWSBOT_MIN_COVERAGE (below), the run record's thresholds.
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["newsbot.monitors.CloseMonitors"]
+NEWSBOT_MONITOR_MIN_ARTICLES = 1
+NEWSBOT_MONITOR_MAX_ERRORS = 0
+NEWSBOT_MONITOR_FINISH_REASONS = ["finished"]
 
 # --- newsbot's own settings -------------------------------------------------------------
 # Where articles go: a SQLite path, or "" for an in-memory store (dedupe within the run only).
@@ -77,6 +94,19 @@ NEWSBOT_STORE_BATCH = 200
 NEWSBOT_REQUIRED_FIELDS = ["url", "canonical_url", "headline", "body", "published", "source"]
 # Longest Retry-After (seconds) a 429/503 is waited for; longer ones fail the page for this run.
 NEWSBOT_RETRY_AFTER_MAX = 60
+# A directory to archive every fetched response in, as WARC ("" = off; `newsbot crawl --warc`).
+NEWSBOT_WARC_DIR = ""
+# A directory of WARC files to answer requests from instead of the network (`newsbot reextract`).
+NEWSBOT_WARC_REPLAY = ""
+# Near-duplicates (newsbot/neardup.py): bodies whose word-shingle sets have an estimated
+# Jaccard similarity of at least the threshold are grouped; changing the shingle size or the
+# permutations re-signs every stored article on the next run.
+NEWSBOT_NEARDUP_ENABLED = True
+NEWSBOT_NEARDUP_SHINGLE_WORDS = 4
+NEWSBOT_NEARDUP_PERMUTATIONS = 128
+NEWSBOT_NEARDUP_THRESHOLD = 0.5
+# Only articles published this many days apart or less are compared (0: any two articles).
+NEWSBOT_NEARDUP_WINDOW_DAYS = 30
 # Apply LOOPBACK_FAST when all start URLs are loopback (a replica or a benchmark).
 NEWSBOT_FAST_LOOPBACK = True
 

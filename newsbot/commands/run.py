@@ -34,6 +34,8 @@ def add_crawl_options(parser: argparse.ArgumentParser, default_db: str) -> None:
                         help="index pages per section to follow (default: all)")
     parser.add_argument("--discover", default="nav,feeds,sitemap",
                         help="ways in: a comma-separated subset of nav,feeds,sitemap")
+    parser.add_argument("--warc", metavar="DIR", default=None,
+                        help="archive every fetched response as WARC in DIR (newsbot reextract)")
     parser.add_argument("--refresh", action="store_true",
                         help="fetch articles already in the store again")
     parser.add_argument("--lookback", type=int, default=None, metavar="N",
@@ -57,6 +59,8 @@ def project_settings(args: argparse.Namespace) -> Settings:
     settings.set("NEWSBOT_SITE", args.site, priority="cmdline")
     if args.log_level:
         settings.set("LOG_LEVEL", args.log_level.upper(), priority="cmdline")
+    if getattr(args, "warc", None):
+        settings.set("NEWSBOT_WARC_DIR", str(args.warc), priority="cmdline")
     if args.jobdir:
         settings.set("JOBDIR", str(args.jobdir), priority="cmdline")
     for pair in args.set:
@@ -90,6 +94,11 @@ def check_inputs(args: argparse.Namespace) -> None:
     """Fail fast, in one line, on what would otherwise fail mid-crawl."""
     if args.max_pages is not None and args.max_pages < 1:
         raise UsageError(f"--max-pages must be 1 or more, not {args.max_pages}")
+    if getattr(args, "warc", None):
+        try:
+            Path(args.warc).mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise UsageError(f"cannot archive in {args.warc}: {e.strerror}") from None
     for name in ("lookback", "recrawl_days"):
         if getattr(args, name) is not None and getattr(args, name) < 0:
             raise UsageError(f"--{name.replace('_', '-')} must be 0 or more, not {getattr(args, name)}")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from newsbot.lock import StoreLocked
-from newsbot.store.base import ArticleStore, RecentArticle, StoredArticle, StoreError
+from newsbot.store.base import (ArticleQuery, ArticleStore, RecentArticle, StoredArticle,
+                                StoreError)
 from newsbot.store.sqlite import SqliteStore
 
-__all__ = ["ArticleStore", "RecentArticle", "StoredArticle", "StoreError", "StoreLocked",
-           "SqliteStore", "open_store"]
+__all__ = ["ArticleQuery", "ArticleStore", "RecentArticle", "StoredArticle", "StoreError",
+           "StoreLocked", "SqliteStore", "open_store"]
 
 
 def open_store(address: str | None, batch_size: int = 200) -> ArticleStore:

@@ -100,6 +100,19 @@ MIGRATIONS: list[tuple[str, str]] = [
     ALTER TABLE runs ADD COLUMN health TEXT;
     ALTER TABLE runs ADD COLUMN summary TEXT
     """),
+    # Near-duplicate groups (newsbot/neardup.py): an article's group representative, how alike
+    # they are, and each article's MinHash signature so later runs compare against earlier ones.
+    ("0003_near_duplicates", """
+    ALTER TABLE articles ADD COLUMN duplicate_of TEXT;
+    ALTER TABLE articles ADD COLUMN duplicate_similarity REAL;
+    CREATE INDEX articles_duplicate_of ON articles(duplicate_of);
+    CREATE TABLE near_duplicate_signatures (
+        article_pk INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        content_hash TEXT NOT NULL,
+        scheme TEXT NOT NULL,
+        signature BLOB NOT NULL
+    )
+    """),
     # Which path produced each field of an article, as JSON: {"headline": "profile:h1.headline",
     # "body": "generic:text:newsbot", ...} (issue 7, site profiles and the generic fallback).
     ("0004_extracted_by", """

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from newsbot.lock import FileLock, NoLock
-from newsbot.store.base import RecentArticle, StoredArticle, StoreError
+from newsbot.store.base import ArticleQuery, RecentArticle, StoredArticle, StoreError
 from newsbot.store.schema import MIGRATION_NAMES, MIGRATIONS, statements
 
 # Enough to keep each "which of these are stored" query far below SQLite's variable limit.
@@ -21,6 +21,8 @@ ARTICLE_COLUMNS = ("canonical_url", "url", "article_id", "site", "section", "hea
                    "crawled_at", "extracted_by")
 # Columns holding a JSON object rather than a plain value.
 JSON_COLUMNS = frozenset({"extracted_by"})
+# Written by the near-duplicate step (newsbot/neardup.py), not by upserts.
+GROUP_COLUMNS = ("duplicate_of", "duplicate_similarity")
 
 
 class SqliteStore:
@@ -291,6 +293,182 @@ class SqliteStore:
             "failures": one("SELECT COUNT(*) FROM failures"),
             "history": one("SELECT COUNT(*) FROM article_history"),
         }
+
+    # -- exports --------------------------------------------------------------------------
+    def select_articles(self, query: ArticleQuery, batch: int = 500) -> Iterator[dict]:
+        """Articles matching ``query``, oldest id first, read ``batch`` rows at a time.
+
+        Keyset paging (``id > last``) holds no cursor open between batches, so a caller may
+        take its time with each article; only one batch and the rankings seen sit in memory.
+        """
+        where, params = article_filter(query)
+        rankings: dict[int, list[dict]] = {}
+        last = 0
+        while True:
+            rows = self.db.execute(f"SELECT * FROM articles WHERE {where} AND id > ? "
+                                   "ORDER BY id LIMIT ?", (*params, last, batch)).fetchall()
+            if not rows:
+                return
+            related = self._related_of([r["id"] for r in rows])
+            for row in rows:
+                article = {c: _from_column(c, row[c]) for c in ARTICLE_COLUMNS + GROUP_COLUMNS}
+                article["related"] = related.get(row["id"], [])
+                article["popular"] = self._ranking(row["popular_snapshot_id"], rankings)
+                yield article
+            last = rows[-1]["id"]
+
+    def _related_of(self, pks: list[int]) -> dict[int, list[dict]]:
+        out: dict[int, list[dict]] = {}
+        rows = self.db.execute(
+            f"SELECT article_pk, url, title, source FROM related_links WHERE article_pk IN "
+            f"({', '.join('?' * len(pks))}) ORDER BY article_pk, position", pks)
+        for r in rows:
+            out.setdefault(r["article_pk"], []).append(
+                {"url": r["url"], "title": r["title"], "source": r["source"]})
+        return out
+
+    def _ranking(self, snapshot: int | None, cache: dict[int, list[dict]]) -> list[dict]:
+        if snapshot is None:
+            return []
+        if snapshot not in cache:
+            cache[snapshot] = [dict(r) for r in self.db.execute(
+                "SELECT rank, url, title, source FROM popular_entries WHERE snapshot_id = ? "
+                "ORDER BY rank", (snapshot,))]
+        return cache[snapshot]
+
+    # -- near-duplicates ------------------------------------------------------------------
+    def unsigned_articles(self, scheme: str,
+                          batch: int = 500) -> Iterator[tuple[int, str, str | None]]:
+        """(pk, body, published) of articles with no signature under ``scheme``, or whose body
+        changed since it was signed."""
+        last = 0
+        while True:
+            rows = self.db.execute(
+                "SELECT a.id, a.body, a.published FROM articles a "
+                "LEFT JOIN near_duplicate_signatures s ON s.article_pk = a.id "
+                "WHERE a.id > ? AND (s.article_pk IS NULL OR s.scheme != ? "
+                "OR s.content_hash != a.content_hash) ORDER BY a.id LIMIT ?",
+                (last, scheme, batch)).fetchall()
+            if not rows:
+                return
+            yield from (tuple(r) for r in rows)
+            last = rows[-1][0]
+
+    def save_signature(self, pk: int, scheme: str, signature: bytes) -> None:
+        self._write()
+        self.db.execute(
+            "INSERT OR REPLACE INTO near_duplicate_signatures (article_pk, content_hash, scheme, "
+            "signature) SELECT id, content_hash, ?, ? FROM articles WHERE id = ?",
+            (scheme, signature, pk))
+        self._wrote()
+
+    def signed_articles(self, scheme: str, since: str | None = None,
+                        until: str | None = None) -> Iterator[tuple[int, str, str | None, bytes]]:
+        """(pk, canonical_url, published, signature) of the articles signed under ``scheme``
+        and published in [since, until] (all when both are None), with the current group
+        heads of those articles wherever they were published."""
+        if since is None and until is None:
+            where, params = "1 = 1", []
+        else:
+            span = "published BETWEEN ? AND ?"
+            where = (f"a.{span} OR a.canonical_url IN (SELECT duplicate_of FROM articles "
+                     f"WHERE {span} AND duplicate_of IS NOT NULL)")
+            params = [since or "", until or "9999"] * 2
+        rows = self.db.execute(
+            "SELECT a.id, a.canonical_url, a.published, s.signature FROM articles a "
+            "JOIN near_duplicate_signatures s ON s.article_pk = a.id "
+            f"WHERE s.scheme = ? AND ({where})", (scheme, *params))
+        yield from (tuple(r) for r in rows)
+
+    def set_duplicates(self, groups: dict[int, tuple[str, float] | None]) -> int:
+        """Write each article's group mark; returns how many marks changed."""
+        pks, changed = list(groups), []
+        for i in range(0, len(pks), 500):
+            chunk = pks[i:i + 500]
+            for pk, head, similarity in self.db.execute(
+                    "SELECT id, duplicate_of, duplicate_similarity FROM articles WHERE id IN "
+                    f"({', '.join('?' * len(chunk))})", chunk).fetchall():
+                mark = groups[pk]
+                if (mark or (None, None)) != (head, similarity):
+                    changed.append((*(mark or (None, None)), pk))
+        if changed:
+            self._write()
+            self.db.executemany("UPDATE articles SET duplicate_of = ?, duplicate_similarity = ? "
+                                "WHERE id = ?", changed)
+            self.commit()
+        return len(changed)
+
+    # -- reports --------------------------------------------------------------------------
+    def count_articles(self, by: str, query: ArticleQuery) -> list[tuple]:
+        """(published day, section or source, articles) for the articles ``query`` selects."""
+        if by not in ("section", "source"):
+            raise ValueError(f"count_articles groups by section or source, not {by!r}")
+        where, params = article_filter(query)
+        return [tuple(r) for r in self.db.execute(
+            f"SELECT published, {by}, COUNT(*) FROM articles WHERE {where} "
+            f"GROUP BY published, {by} ORDER BY published, {by}", params)]
+
+    def first_seen_sources(self) -> list[dict]:
+        """Each source's earliest published article (over the whole store)."""
+        rows = self.db.execute(
+            "SELECT source, published, canonical_url, headline, n FROM ("
+            " SELECT source, published, canonical_url, headline,"
+            " COUNT(*) OVER (PARTITION BY source) n,"
+            " ROW_NUMBER() OVER (PARTITION BY source ORDER BY published, canonical_url) k"
+            " FROM articles WHERE source IS NOT NULL AND published IS NOT NULL) WHERE k = 1 "
+            "ORDER BY published, source")
+        return [dict(r) for r in rows]
+
+    def popular_history(self, since: str | None, before: str | None) -> list[dict]:
+        """Every ranking entry of snapshots taken in [since, before), with stored headlines."""
+        conditions, params = ["1 = 1"], []
+        if since:
+            conditions.append("s.taken_at >= ?")
+            params.append(since)
+        if before:
+            conditions.append("s.taken_at < ?")
+            params.append(before)
+        rows = self.db.execute(
+            "SELECT s.id AS snapshot, s.taken_at, e.rank, e.url, e.title, e.source, a.headline "
+            "FROM popular_snapshots s JOIN popular_entries e ON e.snapshot_id = s.id "
+            f"LEFT JOIN articles a ON a.canonical_url = e.url WHERE {' AND '.join(conditions)} "
+            "ORDER BY s.taken_at, s.id, e.rank", params)
+        return [dict(r) for r in rows]
+
+    def most_linked(self, query: ArticleQuery, limit: int = 10) -> list[dict]:
+        """Related stories linked from the most articles that ``query`` selects."""
+        where, params = article_filter(query)
+        rows = self.db.execute(
+            "SELECT l.url, MAX(l.title) AS title, "
+            "COALESCE(MAX(t.source), MAX(l.source)) AS source, "
+            "COUNT(DISTINCT l.article_pk) AS links, MAX(t.headline) AS headline "
+            "FROM related_links l "
+            f"JOIN (SELECT id FROM articles WHERE {where}) a ON a.id = l.article_pk "
+            "LEFT JOIN articles t ON t.canonical_url = l.url "
+            "GROUP BY l.url ORDER BY links DESC, l.url LIMIT ?", (*params, limit))
+        return [dict(r) for r in rows]
+
+
+def article_filter(query: ArticleQuery) -> tuple[str, list]:
+    """The WHERE clause (and its parameters) that selects ``query``'s articles."""
+    conditions, params = ["1 = 1"], []
+    if query.since:
+        conditions.append("published >= ?")
+        params.append(query.since)
+    if query.until:
+        conditions.append("published <= ?")
+        params.append(query.until)
+    for column, values in (("section", query.sections), ("source", query.sources)):
+        if values:
+            conditions.append(f"lower({column}) IN ({', '.join('?' * len(values))})")
+            params += [v.lower() for v in values]
+    if query.contains:
+        # instr, not LIKE: the text is matched as typed, % and _ included
+        conditions.append("(instr(lower(headline), ?) > 0 OR instr(lower(body), ?) > 0)")
+        params += [query.contains.lower()] * 2
+    if query.near_dedupe:
+        conditions.append("duplicate_of IS NULL")
+    return " AND ".join(conditions), params
 
 
 def _to_column(name: str, value):

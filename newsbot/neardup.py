@@ -1,0 +1,170 @@
+"""Near-duplicates after the store: MinHash signatures of body shingles, LSH groups, duplicate_of.
+
+The same story syndicated under two URLs, or re-posted with a new headline, has a different
+content hash, so the dedupe pipeline keeps both. Here each stored body gets a MinHash signature
+(datasketch) over its word shingles; signatures live in the store so a later run compares its
+articles against earlier ones. After a crawl, the articles new in it are grouped with every
+stored article published within ``window_days`` of them: LSH finds candidate pairs, the
+estimated Jaccard similarity confirms them, and every member of a group but its head (the
+earliest published, then the smallest canonical URL) is marked ``duplicate_of`` the head. Only
+pairs published within the window join, in a first crawl and in later ones alike, and the rule
+depends only on what is stored, never on the order a concurrent crawl stored it in, so a
+re-extraction from an archive groups alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+WORDS = re.compile(r"\w+")
+DATASKETCH_SCHEME = "affine32"  # 32-bit hash values: 4 bytes per permutation in the store
+
+
+@dataclass(frozen=True)
+class NearDupParams:
+    """How bodies are compared; ``scheme`` names them so a change re-signs every article."""
+
+    shingle_words: int = 4
+    num_perm: int = 128
+    seed: int = 1
+    threshold: float = 0.5
+    window_days: int = 30  # only articles published this close are compared (0: any)
+
+    @property
+    def scheme(self) -> str:
+        return f"minhash-{DATASKETCH_SCHEME}-w{self.shingle_words}-p{self.num_perm}-s{self.seed}"
+
+
+def shingles(text: str, k: int) -> set[bytes]:
+    """Overlapping runs of ``k`` lower-cased words; punctuation and spacing do not count."""
+    words = WORDS.findall(text.lower())
+    if len(words) <= k:
+        return {" ".join(words).encode()} if words else set()
+    return {" ".join(words[i:i + k]).encode() for i in range(len(words) - k + 1)}
+
+
+class Signer:
+    """MinHash signatures under one set of parameters (permutations drawn once, reused)."""
+
+    def __init__(self, params: NearDupParams):
+        self.params = params
+        self._template = MinHash(num_perm=params.num_perm, seed=params.seed,
+                                 scheme=DATASKETCH_SCHEME)
+
+    def sign(self, body: str) -> bytes:
+        m = MinHash(num_perm=self.params.num_perm, seed=self.params.seed,
+                    permutations=self._template.permutations, scheme=DATASKETCH_SCHEME)
+        m.update_batch(shingles(body, self.params.shingle_words))
+        return m.hashvalues.astype("<u4").tobytes()
+
+    def minhash(self, signature: bytes) -> LeanMinHash:
+        values = np.frombuffer(signature, dtype="<u4")
+        return LeanMinHash(seed=self.params.seed, hashvalues=values, scheme=DATASKETCH_SCHEME)
+
+
+def similarity(a: bytes, b: bytes) -> float:
+    """Estimated Jaccard similarity of two signatures: the share of equal hash values."""
+    return float(np.mean(np.frombuffer(a, "<u4") == np.frombuffer(b, "<u4")))
+
+
+@dataclass(frozen=True)
+class Signed:
+    """One stored article as grouping sees it."""
+
+    pk: int
+    canonical_url: str
+    published: str | None
+    signature: bytes
+
+    @property
+    def order(self) -> tuple[str, str]:
+        """Representatives are the earliest published (undated last), then by canonical URL."""
+        return (self.published or "9999-99-99", self.canonical_url)
+
+
+def group(articles: Iterable[Signed], signer: Signer) -> dict[int, tuple[str, float] | None]:
+    """pk → (representative's canonical URL, similarity to it), or None for a group's head."""
+    lsh = MinHashLSH(threshold=signer.params.threshold, num_perm=signer.params.num_perm)
+    ordered = sorted(articles, key=lambda a: a.order)
+    by_pk = {art.pk: art for art in ordered}
+    rank = {art.pk: i for i, art in enumerate(ordered)}
+    parent = {art.pk: art.pk for art in ordered}
+    for art in ordered:
+        minhash = signer.minhash(art.signature)
+        for other in lsh.query(minhash):
+            if close_in_time(art, by_pk[other], signer.params.window_days) and \
+                    similarity(art.signature, by_pk[other].signature) >= signer.params.threshold:
+                _union(parent, rank, other, art.pk)
+        lsh.insert(art.pk, minhash)
+    out: dict[int, tuple[str, float] | None] = {}
+    for art in ordered:
+        head = by_pk[_find(parent, art.pk)]
+        out[art.pk] = None if head.pk == art.pk else (
+            head.canonical_url, round(similarity(art.signature, head.signature), 4))
+    return out
+
+
+def close_in_time(a: Signed, b: Signed, days: int) -> bool:
+    if days <= 0 or not a.published or not b.published:
+        return True
+    try:
+        gap = date.fromisoformat(a.published) - date.fromisoformat(b.published)
+    except ValueError:
+        return True
+    return abs(gap.days) <= days
+
+
+def _find(parent: dict[int, int], pk: int) -> int:
+    while parent[pk] != pk:
+        parent[pk] = parent[parent[pk]]
+        pk = parent[pk]
+    return pk
+
+
+def _union(parent: dict[int, int], rank: dict[int, int], a: int, b: int) -> None:
+    """Join two groups under the root that comes first in representative order."""
+    ra, rb = _find(parent, a), _find(parent, b)
+    if ra != rb:
+        first, second = (ra, rb) if rank[ra] < rank[rb] else (rb, ra)
+        parent[second] = first
+
+
+def refresh(store, signer: Signer | None = None, fresh: Iterable[str | None] = ()) -> dict:
+    """Sign what is unsigned or changed, then regroup around the articles new in this run.
+
+    ``fresh`` holds the published dates of articles already signed in this run (by the
+    pipeline); those signed here are added. Counts go to the stats.
+    """
+    signer = signer or Signer(NearDupParams())
+    scheme = signer.params.scheme
+    dates, signed = list(fresh), 0
+    for pk, body, published in store.unsigned_articles(scheme):
+        store.save_signature(pk, scheme, signer.sign(body))
+        dates.append(published)
+        signed += 1
+    store.commit()
+    if not dates:
+        return {"signed": 0, "compared": 0, "groups": 0, "marked": 0, "changed": 0}
+    since, until = around(dates, signer.params.window_days)
+    groups = group((Signed(*row) for row in store.signed_articles(scheme, since, until)), signer)
+    return {"signed": signed, "compared": len(groups),
+            "groups": len({v[0] for v in groups.values() if v}),
+            "marked": sum(1 for v in groups.values() if v), "changed": store.set_duplicates(groups)}
+
+
+def around(dates: list[str | None], days: int) -> tuple[str | None, str | None]:
+    """The published dates to compare new articles against: theirs, widened by the window."""
+    try:
+        known = [date.fromisoformat(d) for d in dates]
+    except (TypeError, ValueError):  # an undated article: compare against everything
+        return None, None
+    if days <= 0:
+        return None, None
+    return ((min(known) - timedelta(days=days)).isoformat(),
+            (max(known) + timedelta(days=days)).isoformat())
