@@ -214,7 +214,9 @@ def read_body(page: Page) -> tuple[list[str], dict]:
     rule, body = article_paragraphs(page)
     if body:
         page.by["body"] = f"profile:{rule}"
-    else:
+    elif rule is None:
+        # No body rule matched (the markup changed, or the profile does not know the page).
+        # A container that is there but empty is an article without a body: invent nothing.
         text = page.fallback("body")
         body = [p.strip() for p in (text or "").split("\n\n") if p.strip()]
     lead = page.profile.lead

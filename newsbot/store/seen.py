@@ -47,7 +47,8 @@ class SeenStore:
         self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=OFF" if self.temporary else "PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=OFF")
-        self.db.execute(f"PRAGMA cache_size=-{int(cache_kib)}")
+        pages_kib = -int(cache_kib)  # a negative cache_size is in KiB; int() keeps SQL text numeric
+        self.db.execute(f"PRAGMA cache_size={pages_kib}")
         for statement in SCHEMA:
             self.db.execute(statement)
 

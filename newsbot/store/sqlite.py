@@ -16,6 +16,9 @@ from newsbot.store.schema import MIGRATION_NAMES, MIGRATIONS, statements
 KNOWN_CHUNK = 500
 HISTORY_COLUMNS = ("url", "section", "headline", "dateline", "published", "date_evidence", "source",
                    "body", "summary", "content_hash", "crawled_at")
+# Columns a report may group by: SQL text only ever holds these constants.
+REPORT_GROUPS = {"section": "section", "source": "source"}
+
 ARTICLE_COLUMNS = ("canonical_url", "url", "article_id", "site", "section", "headline", "dateline",
                    "published", "date_evidence", "source", "body", "summary", "content_hash",
                    "crawled_at", "extracted_by")
@@ -319,9 +322,10 @@ class SqliteStore:
 
     def _related_of(self, pks: list[int]) -> dict[int, list[dict]]:
         out: dict[int, list[dict]] = {}
+        marks = ", ".join("?" * len(pks))  # one placeholder per key: values travel as parameters
         rows = self.db.execute(
             f"SELECT article_pk, url, title, source FROM related_links WHERE article_pk IN "
-            f"({', '.join('?' * len(pks))}) ORDER BY article_pk, position", pks)
+            f"({marks}) ORDER BY article_pk, position", pks)
         for r in rows:
             out.setdefault(r["article_pk"], []).append(
                 {"url": r["url"], "title": r["title"], "source": r["source"]})
@@ -401,12 +405,13 @@ class SqliteStore:
     # -- reports --------------------------------------------------------------------------
     def count_articles(self, by: str, query: ArticleQuery) -> list[tuple]:
         """(published day, section or source, articles) for the articles ``query`` selects."""
-        if by not in ("section", "source"):
+        column = REPORT_GROUPS.get(by)
+        if column is None:
             raise ValueError(f"count_articles groups by section or source, not {by!r}")
         where, params = article_filter(query)
         return [tuple(r) for r in self.db.execute(
-            f"SELECT published, {by}, COUNT(*) FROM articles WHERE {where} "
-            f"GROUP BY published, {by} ORDER BY published, {by}", params)]
+            f"SELECT published, {column}, COUNT(*) FROM articles WHERE {where} "
+            f"GROUP BY published, {column} ORDER BY published, {column}", params)]
 
     def first_seen_sources(self) -> list[dict]:
         """Each source's earliest published article (over the whole store)."""
