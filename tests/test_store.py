@@ -110,3 +110,16 @@ def test_batches_commit_so_a_second_connection_sees_them(tmp_path, store):
     store.upsert_article(article(url="http://h/article/3.php", body="Three."), None)  # batch of 2
     other = sqlite3.connect(tmp_path / "news.db")
     assert other.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 2
+
+
+def test_two_processes_creating_one_store_at_once_both_succeed(tmp_path):
+    """The second waits for the first's migrations and must not apply them again."""
+    import subprocess
+    import sys
+    code = "import sys; from newsbot.store import SqliteStore; SqliteStore(sys.argv[1]).close()"
+    for attempt in range(5):
+        db = tmp_path / f"race{attempt}.db"
+        procs = [subprocess.Popen([sys.executable, "-c", code, str(db)], stderr=subprocess.PIPE,
+                                  text=True) for _ in range(4)]
+        errors = [p.communicate(timeout=60)[1] for p in procs]
+        assert [p.returncode for p in procs] == [0, 0, 0, 0], errors

@@ -81,6 +81,12 @@ class SqliteStore:
             if name in applied:
                 continue
             self.db.execute("BEGIN IMMEDIATE")  # executescript would commit halfway; one by one
+            # Two processes opening a new store at once: the one that waited for the write lock
+            # finds the other's migrations done, and must not apply them again.
+            applied = self._applied()
+            if name in applied:
+                self.db.execute("COMMIT")
+                continue
             for statement in statements(script):
                 self.db.execute(statement)
             self.db.execute("INSERT INTO schema_migrations (name) VALUES (?)", (name,))
