@@ -14,6 +14,7 @@ re-extraction from an archive groups alike.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 WORDS = re.compile(r"\w+")
+ASCII_WORDS = re.compile(rb"\w+")  # the same words as WORDS finds in an ASCII text
 DATASKETCH_SCHEME = "affine32"  # 32-bit hash values: 4 bytes per permutation in the store
 
 
@@ -43,10 +45,20 @@ class NearDupParams:
 
 def shingles(text: str, k: int) -> set[bytes]:
     """Overlapping runs of ``k`` lower-cased words; punctuation and spacing do not count."""
-    words = WORDS.findall(text.lower())
+    if text.isascii():  # most bodies: words found in the encoded bytes, nothing to re-encode
+        words = ASCII_WORDS.findall(text.lower().encode())
+    else:
+        words = [w.encode() for w in WORDS.findall(text.lower())]
     if len(words) <= k:
-        return {" ".join(words).encode()} if words else set()
-    return {" ".join(words[i:i + k]).encode() for i in range(len(words) - k + 1)}
+        return {b" ".join(words)} if words else set()
+    return set(map(b" ".join, zip(*(words[i:] for i in range(k)))))
+
+
+def sha1_values(items: Iterable[bytes]) -> list[int]:
+    """datasketch's default hash (``sha1_hash32``: the first 4 bytes of SHA-1, little-endian)
+    of every item, unpacked together rather than one ``struct.unpack`` call each."""
+    sha1 = hashlib.sha1
+    return np.frombuffer(b"".join([sha1(x).digest()[:4] for x in items]), dtype="<u4").tolist()
 
 
 class Signer:
@@ -58,9 +70,11 @@ class Signer:
                                  scheme=DATASKETCH_SCHEME)
 
     def sign(self, body: str) -> bytes:
-        m = MinHash(num_perm=self.params.num_perm, seed=self.params.seed,
+        # The shingles are hashed here, all at once, exactly as datasketch's default would hash
+        # them one by one (the same signatures, a fifth less CPU); hashfunc=int takes the values.
+        m = MinHash(num_perm=self.params.num_perm, seed=self.params.seed, hashfunc=int,
                     permutations=self._template.permutations, scheme=DATASKETCH_SCHEME)
-        m.update_batch(shingles(body, self.params.shingle_words))
+        m.update_batch(sha1_values(shingles(body, self.params.shingle_words)))
         return m.hashvalues.astype("<u4").tobytes()
 
     def minhash(self, signature: bytes) -> LeanMinHash:

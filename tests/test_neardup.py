@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from newsbot.neardup import NearDupParams, Signer, refresh, shingles, similarity
@@ -133,3 +135,14 @@ def test_a_later_run_keeps_a_group_head_published_before_its_window(tmp_path):
                             "http://t/m.php": QUAKE["canonical_url"],
                             "http://t/m1.php": QUAKE["canonical_url"]}
     later.close()
+
+
+@pytest.mark.parametrize("body", [NHK_FIRE, "Tōkyō's café «reopens» — Ōsaka next, officials said. " * 8])
+def test_signatures_are_datasketchs_default_sha1_minhash(body):
+    """The batched hashing gives exactly what datasketch's own SHA-1 path gives, one by one."""
+    from datasketch import MinHash
+
+    reference = MinHash(num_perm=128, seed=1, scheme="affine32")
+    words = [w.encode() for w in re.findall(r"\w+", body.lower())]
+    reference.update_batch({b" ".join(words[i:i + 4]) for i in range(len(words) - 3)})
+    assert SIGNER.sign(body) == reference.hashvalues.astype("<u4").tobytes()
