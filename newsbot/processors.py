@@ -109,7 +109,34 @@ def join_url(base: str, href: str) -> str:
         return ""
 
 
+def resolve(base: str, href: str, tracking_params: list[str]) -> str:
+    """``normalize_url(join_url(base, href))``: a link on a page as the store keeps it.
+
+    Remembered by the page's directory: an article's links recur on many pages, and the join
+    cost more than the rest of reading a link. Only an href that needs the whole page address
+    ("", "?q", "#top") is joined to it.
+    """
+    href = href.strip()
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        parts = None
+    if parts is None or not href or href.startswith(("?", "#")):
+        return normalize_url(join_url(base, href), tracking_params)
+    directory = urlunsplit((parts.scheme, parts.netloc, parts.path.rpartition("/")[0] + "/", "", ""))
+    return _resolve(directory, href, tuple(tracking_params))
+
+
+@lru_cache(maxsize=16_384)
+def _resolve(directory: str, href: str, tracking_params: tuple[str, ...]) -> str:
+    return _normalize_url(join_url(directory, href), tracking_params)
+
+
 def content_hash(headline: str | None, body: str | None) -> str:
     """A fingerprint of what the reader sees, insensitive to whitespace and case."""
-    text = clean_text(f"{headline or ''}\n{body or ''}").casefold()
+    text = f"{headline or ''}\n{body or ''}"
+    if text.isascii():  # the same text, without NFC (a no-op) and casefold (lower, in ASCII)
+        text = " ".join(text.split()).lower()
+    else:
+        text = clean_text(text).casefold()
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
