@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from lxml import etree
 from parsel import Selector, SelectorList
 from parsel.csstranslator import css2xpath
 
-from newsbot.processors import bare_credit, clean_text, join_url, normalize_url, split_credit
+from newsbot.processors import bare_credit, clean_text, resolve, split_credit
 from newsbot.profiles import ENTRY_DEFAULTS, is_xpath
 
 
@@ -74,20 +76,54 @@ def read_entry(entry: Selector, base_url: str, tracking: list[str],
     """One listing entry -> {url, title, source}; None when it links nowhere.
 
     ``rules`` are the profile's entry_link and entry_credit selectors, relative to the entry.
+    Read on the lxml element with the compiled rules, as ``select_first`` would read it but
+    without a parsel Selector per match: a page has twenty-odd entries, three rules each.
     """
-    link = select_first(entry, rules.get("entry_link") or ENTRY_DEFAULTS["entry_link"])
-    if not link or "href" not in link[0].attrib:
+    root = entry.root
+    if not isinstance(root, etree._Element):
+        return None  # a text or attribute match holds no link
+    link = _first(root, rules.get("entry_link") or ENTRY_DEFAULTS["entry_link"])
+    if not link or not isinstance(link[0], etree._Element) or "href" not in link[0].attrib:
         return None
     href = link[0].attrib["href"].strip()
-    title = clean_text(" ".join(link[0].xpath(".//text()").getall()))
-    credit_text = clean_text(" ".join(select_first(entry, rules.get("entry_credit", [])).getall()))
+    title = clean_text(" ".join(_TEXTS(link[0])))
+    credit_text = clean_text(" ".join(_strings(_first(root, rules.get("entry_credit", [])))))
     credit = bare_credit(credit_text) if credit_text else None
     if credit is None:
         title, credit = split_credit(title)
-    url = normalize_url(join_url(base_url, href), tracking)
-    if not title or not url or href.startswith(("javascript:", "mailto:", "#")):
+    if not title or href.startswith(("javascript:", "mailto:", "#")):
+        return None
+    url = resolve(base_url, href, tracking)
+    if not url:
         return None
     return {"url": url, "title": title, "source": credit}
+
+
+_TEXTS = etree.XPath(".//text()", smart_strings=False)
+
+
+def _first(root: etree._Element, rules: list[str]) -> list:
+    """The matches of the first rule that matches anything, as lxml returns them."""
+    for rule in rules:
+        found = compiled(rule)(root)
+        if not isinstance(found, list):
+            found = [found]
+        if found:
+            return found
+    return []
+
+
+def _strings(found: list) -> list[str]:
+    """Matches as parsel's ``getall`` gives them: elements serialised, text as it is."""
+    out = []
+    for m in found:
+        if isinstance(m, str):
+            out.append(m)
+        elif isinstance(m, etree._Element):
+            out.append(etree.tostring(m, method="html", encoding="unicode", with_tail=False))
+        else:
+            out.append("1" if m is True else "0" if m is False else str(m))
+    return out
 
 
 def read_block(entries: SelectorList, base_url: str, tracking: list[str],
@@ -105,10 +141,74 @@ def read_ranking(entries: SelectorList, base_url: str, tracking: list[str],
         item = read_entry(entry, base_url, tracking, rules)
         if item is None:
             continue
-        printed = clean_text(select_first(entry, rules.get("entry_rank", [])).get())
+        printed = clean_text(next(iter(_strings(_first(entry.root, rules.get("entry_rank", [])))),
+                                  None))
         item["rank"] = int(printed) if printed.isdigit() else position
         if printed and item["title"].startswith(printed + " "):
             item["title"] = item["title"][len(printed) + 1:]
         ranking.append({"rank": item["rank"], "url": item["url"], "title": item["title"],
                         "source": item["source"]})
     return ranking
+
+
+Reader = Callable[..., list[dict]]
+
+
+class BlockMemo:
+    """Readings of link blocks, remembered by the blocks' markup.
+
+    POPULAR NEWS is the same on every page and a section's MORE NEWS on most of its pages:
+    reading their entries again (a dozen rules and a URL join each) was half of extraction.
+    A block whose markup, page directory, tracking parameters, rules and reader match one read
+    before reads the same, so the earlier reading is handed out again (as fresh dicts: items
+    are changed downstream). Bounded, so memory does not grow with the crawl.
+    """
+
+    def __init__(self, size: int = 512):
+        self.size = size
+        self._found: dict[tuple, list[dict]] = {}
+
+    def read(self, entries: SelectorList, base_url: str, tracking: list[str],
+             rules: dict[str, list[str]], reader: Reader) -> list[dict]:
+        key = self._key(entries, base_url, tracking, rules, reader)
+        found = self._found.get(key) if key is not None else None
+        if found is None:
+            found = reader(entries, base_url, tracking, rules)
+            if key is not None and not _page_relative(entries):
+                if len(self._found) >= self.size:
+                    self._found.clear()
+                self._found[key] = found
+        return [dict(e) for e in found]
+
+    @staticmethod
+    def _key(entries: SelectorList, base_url: str, tracking: list[str],
+             rules: dict[str, list[str]], reader: Reader) -> tuple | None:
+        roots = [e.root for e in entries]
+        flat = tuple((k, tuple(v)) for k, v in sorted(rules.items()))
+        if not all(isinstance(r, etree._Element) for r in roots) or \
+                not all(_inside_entry(rule) for _, v in flat for rule in v):
+            return None  # a rule that looks outside its entry: the markup alone is no key
+        try:
+            base = urlsplit(base_url)
+        except ValueError:
+            return None
+        # A link resolves against the page's scheme, host and directory (hrefs that need more
+        # of the address are checked in _page_relative).
+        where = (base.scheme, base.netloc, base.path.rpartition("/")[0])
+        markup = b"".join(etree.tostring(r, with_tail=False) for r in roots)
+        return reader, where, tuple(tracking), flat, markup
+
+
+def _inside_entry(rule: str) -> bool:
+    """Whether a rule reads only inside the entry it is applied to."""
+    if not is_xpath(rule):
+        return True  # parsel's CSS selects the entry's descendants (or the entry itself)
+    return rule.startswith("./") and not rule.startswith(("./following", "./preceding")) and \
+        not any(axis in rule for axis in ("..", "ancestor", "parent::", "preceding::",
+                                          "following::"))
+
+
+def _page_relative(entries: SelectorList) -> bool:
+    """Whether a link in the block resolves against the whole page address ("", "?page=2")."""
+    return any(not h.strip() or h.strip().startswith("?")
+               for e in entries for h in e.root.xpath(".//@href"))

@@ -24,7 +24,7 @@ from newsbot.dates import DateEvidence
 from newsbot.fallback import CANONICAL_RULES, SUMMARY_RULES, GenericFallback
 from newsbot.generic.metadata import iso_date
 from newsbot.items import Article
-from newsbot.links import first_match, read_block, read_ranking
+from newsbot.links import BlockMemo, first_match, read_block, read_ranking
 from newsbot.processors import (
     clean_text,
     content_hash,
@@ -257,13 +257,18 @@ def read_source(page: Page, credit: str | None) -> str:
     return normalize_source(credit, profile.source_aliases, own)
 
 
+# One per process: a reading is a function of the key, whichever crawl or page asks.
+BLOCKS = BlockMemo()
+
+
 def read_links(page: Page, name: str, reader) -> list[dict]:
     rule, entries = page.first(name)
     if not entries:
         return []
     page.by[name] = f"profile:{rule}"
     entry_rules = {k: page.rules[k] for k in ENTRY_RULES}
-    return reader(entries, page.response.url, page.profile.tracking_params, entry_rules)
+    return BLOCKS.read(entries, page.response.url, page.profile.tracking_params, entry_rules,
+                       reader)
 
 
 def canonical_url(page: Page) -> str:

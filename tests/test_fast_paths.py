@@ -13,9 +13,10 @@ from parsel import Selector
 from scrapy.http import HtmlResponse
 from w3lib.url import safe_url_string, url_query_cleaner
 
-from newsbot.links import _select
+from newsbot.links import BlockMemo, _select, read_block, read_entry, read_ranking
 from newsbot.loaders import ArticleLoader
-from newsbot.processors import clean_text, normalize_url
+from newsbot.processors import (bare_credit, clean_text, join_url, normalize_url, resolve,
+                                split_credit)
 from newsbot.profiles import is_xpath
 from tests.replica_truth import PROFILE, SITE
 
@@ -64,3 +65,88 @@ def test_the_loader_remembers_processors_per_class_and_field():
     first.add_value("url", "http://h/x")
     item = first.load_item()
     assert (item.headline, item.url) == ("A & B", "http://h/x")
+
+
+@given(st.sampled_from(["http://h/a/b.php?x=1#f", "https://H:8443/x/", "http://h", "http://h/a/",
+                        "http://[::1]:80/p/q.php", "http://["]),
+       st.from_regex(r"\A[a-zA-Z0-9./%?#=&_~:; -]{0,30}\Z"))
+def test_resolve_remembered_by_directory_is_the_plain_join(base, href):
+    tracking = PROFILE.tracking_params
+    assert resolve(base, href, tracking) == normalize_url(join_url(base, href), tracking)
+
+
+def reference_entry(entry: Selector, base: str, rules: dict) -> dict | None:
+    """read_entry as it read before, through parsel Selectors: the oracle for the lxml one."""
+    def first(rules):
+        for rule in rules:
+            found = entry.xpath(rule) if is_xpath(rule) else entry.css(rule)
+            if found:
+                return found
+        return []
+    link = first(rules["entry_link"])
+    if not link or "href" not in link[0].attrib:
+        return None
+    href = link[0].attrib["href"].strip()
+    title = clean_text(" ".join(link[0].xpath(".//text()").getall()))
+    credit_text = clean_text(" ".join(first(rules["entry_credit"]).getall()
+                                      if first(rules["entry_credit"]) else []))
+    credit = bare_credit(credit_text) if credit_text else None
+    if credit is None:
+        title, credit = split_credit(title)
+    url = normalize_url(join_url(base, href), PROFILE.tracking_params)
+    if not title or not url or href.startswith(("javascript:", "mailto:", "#")):
+        return None
+    return {"url": url, "title": title, "source": credit}
+
+
+ENTRY_RULES = {k: PROFILE.selectors[k] for k in ("entry_link", "entry_credit", "entry_rank")}
+ENTRY_MARKUP = st.lists(st.sampled_from([
+    '<a href="/article/1.php">', '<a href="http://127.0.0.1:8067/article/2.php?utm_source=x">',
+    '<a href="">', '<a href="?p=2">', '<a href="#top">', '<a href="javascript:x">', "<a>",
+    '<a href="http://[::1">', "</a>", '<span class="credit">', "</span>", "(Kyodo)", " (NHK) ",
+    "Quake hits Sendai", "&amp;", "<b>", "</b>", '<span class="rank">3</span>', "熊", "\u00a0"]),
+    max_size=12)
+
+
+@given(st.lists(ENTRY_MARKUP, min_size=1, max_size=4),
+       st.sampled_from(["http://127.0.0.1:8067/article/9.php", "http://127.0.0.1:8067/a/b/"]))
+def test_the_lxml_entry_reader_reads_what_parsel_read(entries, base):
+    html = "".join(f'<li class="news-item">{"".join(parts)}</li>' for parts in entries)
+    for entry in Selector(text=f'<ul class="more-news">{html}</ul>').css(".news-item"):
+        assert read_entry(entry, base, PROFILE.tracking_params, ENTRY_RULES) == \
+            reference_entry(entry, base, ENTRY_RULES)
+
+
+@given(st.lists(ENTRY_MARKUP, min_size=1, max_size=4),
+       st.sampled_from(["http://127.0.0.1:8067/article/9.php", "http://127.0.0.1:8067/a/b/"]))
+def test_a_remembered_block_reads_as_a_fresh_reading(entries, base):
+    html = "".join(f'<li class="news-item">{"".join(parts)}</li>' for parts in entries)
+    sel = Selector(text=f'<div class="more-news"><ul>{html}</ul></div>')
+    memo = BlockMemo()
+    for reader in (read_block, read_ranking):
+        fresh = reader(sel.css(".news-item"), base, PROFILE.tracking_params, ENTRY_RULES)
+        first = memo.read(sel.css(".news-item"), base, PROFILE.tracking_params, ENTRY_RULES, reader)
+        # the same block on another page of the same directory: from the memo when it can be
+        other = base.rsplit("/", 1)[0] + "/other.php"
+        again = memo.read(sel.css(".news-item"), other, PROFILE.tracking_params, ENTRY_RULES,
+                          reader)
+        assert first == fresh
+        assert again == reader(sel.css(".news-item"), other, PROFILE.tracking_params, ENTRY_RULES)
+        if again:
+            again[0]["title"] = "changed downstream"  # a handed-out reading is the caller's
+            assert memo.read(sel.css(".news-item"), base, PROFILE.tracking_params, ENTRY_RULES,
+                             reader) == fresh
+
+
+def test_the_popular_block_is_read_once_per_distinct_markup(monkeypatch):
+    calls = []
+
+    def counting(entries, *args):
+        calls.append(len(entries))
+        return read_ranking(entries, *args)
+    memo = BlockMemo()
+    page = Selector(text='<ul><li class="news-item"><a href="/article/1.php">A (NHK)</a></li></ul>')
+    for base in ("http://h/article/1.php", "http://h/article/2.php"):
+        memo.read(page.css(".news-item"), base, [], ENTRY_RULES, counting)
+    memo.read(page.css(".news-item"), "http://other/article/1.php", [], ENTRY_RULES, counting)
+    assert calls == [1, 1]  # the second page from the memo, the other host read again
