@@ -71,6 +71,22 @@ def select_all(sel: Selector, rules: list[str]) -> list[str]:
     return values
 
 
+# What parsel's css("a::attr(href)") runs on each entry of a block.
+_HREFS = etree.XPath("descendant-or-self::a/@href", smart_strings=False)
+
+
+def block_hrefs(sel: Selector, rules: list[str]) -> list[str]:
+    """Every link href in the entries of a block (its first matching rule), in page order.
+
+    The spider follows these on every article page; read on lxml with the compiled rules, as
+    ``select_first(sel, rules).css("a::attr(href)").getall()`` reads them.
+    """
+    root = sel.root
+    if not isinstance(root, etree._Element) or getattr(sel, "type", "html") not in ("html", "xml"):
+        return select_first(sel, rules).css("a::attr(href)").getall()
+    return [h for m in _first(root, rules) if isinstance(m, etree._Element) for h in _HREFS(m)]
+
+
 def read_entry(entry: Selector, base_url: str, tracking: list[str],
                rules: dict[str, list[str]] = ENTRY_DEFAULTS) -> dict | None:
     """One listing entry -> {url, title, source}; None when it links nowhere.

@@ -13,7 +13,8 @@ from parsel import Selector
 from scrapy.http import HtmlResponse
 from w3lib.url import safe_url_string, url_query_cleaner
 
-from newsbot.links import BlockMemo, _select, read_block, read_entry, read_ranking
+from newsbot.links import (BlockMemo, _select, block_hrefs, read_block, read_entry, read_ranking,
+                           select_first)
 from newsbot.loaders import ArticleLoader
 from newsbot.processors import (bare_credit, clean_text, join_url, normalize_url, resolve,
                                 split_credit)
@@ -150,3 +151,13 @@ def test_the_popular_block_is_read_once_per_distinct_markup(monkeypatch):
         memo.read(page.css(".news-item"), base, [], ENTRY_RULES, counting)
     memo.read(page.css(".news-item"), "http://other/article/1.php", [], ENTRY_RULES, counting)
     assert calls == [1, 1]  # the second page from the memo, the other host read again
+
+
+@pytest.mark.parametrize("path", pages()[:10])
+def test_block_hrefs_are_the_parsel_selection(path):
+    sel = HtmlResponse(url="http://127.0.0.1:8067/" + path, body=(SITE / path).read_bytes(),
+                       headers={"Content-Type": "text/html"}).selector
+    for name in ("related", "popular"):
+        rules = PROFILE.selectors[name]
+        plain = select_first(sel, rules).css("a::attr(href)").getall()
+        assert plain and block_hrefs(sel, rules) == plain

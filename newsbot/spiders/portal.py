@@ -17,6 +17,7 @@ from scrapy import Request, Spider
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.response import get_base_url
 from w3lib.url import add_or_replace_parameter
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -29,10 +30,10 @@ from newsbot.failures import describe, report_failure
 from newsbot.feeds import feed_entries, sitemap_entries
 from newsbot.health import COVERAGE_FIELDS
 from newsbot.incremental import Incremental, conditional_headers, home_ranking, server_today
-from newsbot.links import read_ranking, select_all, select_first
+from newsbot.links import block_hrefs, read_ranking, select_all, select_first
 from newsbot.loaders import extract_article
 from newsbot.middlewares.refused import PageRefused
-from newsbot.processors import normalize_url
+from newsbot.processors import normalize_url, resolve
 from newsbot.store.seen import SeenStore
 from newsbot.profiles import SiteProfile, load_profile
 
@@ -300,18 +301,27 @@ class PortalSpider(Spider):
         """
         if not self.follow_links:
             return []
-        tracking = self.profile.tracking_params
-        urls = [normalize_url(self.join(response, h), tracking) for h in self.block_links(response)]
+        urls = self.resolve(response, self.block_links(response))
         fresh = [u for u in urls if u and u not in self.seen]
         if len(fresh) < len(urls):
             self.crawler.stats.inc_value("newsbot/links/already_requested", len(urls) - len(fresh))
         return self.article_requests(fresh)
 
+    def resolve(self, response: Response, hrefs: list[str]) -> list[str]:
+        """Normalised addresses of the hrefs, joined as ``response.urljoin`` joins them (to a
+        <base href> when the page has one); "" for one no URL parser takes."""
+        tracking = self.profile.tracking_params
+        try:
+            base = get_base_url(response)
+        except ValueError:  # a <base href> no parser takes: each href fails alike
+            return [normalize_url(self.join(response, h), tracking) for h in hrefs]
+        return [resolve(base, h, tracking) for h in hrefs]
+
     def block_links(self, response: Response) -> list[str]:
         """Links in the related and popular blocks: more articles, some of them gone."""
         rules = self.profile.selectors
         return [href for rule in ("related", "popular")
-                for href in select_first(response.selector, rules[rule]).css("a::attr(href)").getall()]
+                for href in block_hrefs(response.selector, rules[rule])]
 
     def article_links(self, urls: Iterable[str], from_feed: bool = False) -> list[tuple[str, str]]:
         """(address, canonical address) of the on-site article links among ``urls``, each once.
