@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -24,6 +25,7 @@ import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 WORDS = re.compile(r"\w+")
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 ASCII_WORDS = re.compile(rb"\w+")  # the same words as WORDS finds in an ASCII text
 DATASKETCH_SCHEME = "affine32"  # 32-bit hash values: 4 bytes per permutation in the store
 
@@ -102,26 +104,83 @@ class Signed:
         return (self.published or "9999-99-99", self.canonical_url)
 
 
-def group(articles: Iterable[Signed], signer: Signer) -> dict[int, tuple[str, float] | None]:
-    """pk → (representative's canonical URL, similarity to it), or None for a group's head."""
-    lsh = MinHashLSH(threshold=signer.params.threshold, num_perm=signer.params.num_perm)
-    ordered = sorted(articles, key=lambda a: a.order)
-    by_pk = {art.pk: art for art in ordered}
-    rank = {art.pk: i for i, art in enumerate(ordered)}
-    parent = {art.pk: art.pk for art in ordered}
-    for art in ordered:
-        minhash = signer.minhash(art.signature)
+def group(rows: Callable[[], Iterable[Signed]],
+          signer: Signer) -> dict[int, tuple[str, float] | None]:
+    """pk → (representative's canonical URL, similarity to it), or None for a group's head.
+
+    ``rows()`` gives the articles afresh in representative order (``Signed.order``); they are
+    read three times rather than held: memory holds the articles published within
+    ``window_days`` of the one at hand, and those with no plain ISO date (compared with every
+    article). Grouping everything at once held every signature in the LSH index, which at
+    50,000 articles more than doubled a crawl's peak memory. The groups are the same: a pair
+    is joined when the LSH makes it a candidate, it is close in time and similar enough, and
+    a group's head is its first article in representative order whatever the pairs' order.
+    """
+    params = signer.params
+    rank: dict[int, int] = {}
+    loose: dict[int, Signed] = {}  # no plain date (or no window): compared with everything
+    last = None
+    for i, art in enumerate(rows()):
+        if last is not None and art.order < last:
+            raise ValueError("signed articles must come in representative order "
+                             "(published, undated last, then canonical URL)")
+        last, rank[art.pk] = art.order, i
+        if params.window_days <= 0 or _day(art.published) is None:
+            loose[art.pk] = art
+    parent = {pk: pk for pk in rank}
+
+    def join(art: Signed, minhash: LeanMinHash, lsh: MinHashLSH, near: dict[int, Signed]):
         for other in lsh.query(minhash):
-            if close_in_time(art, by_pk[other], signer.params.window_days) and \
-                    similarity(art.signature, by_pk[other].signature) >= signer.params.threshold:
+            if close_in_time(art, near[other], params.window_days) and \
+                    similarity(art.signature, near[other].signature) >= params.threshold:
                 _union(parent, rank, other, art.pk)
-        lsh.insert(art.pk, minhash)
+
+    loose_lsh = MinHashLSH(threshold=params.threshold, num_perm=params.num_perm)
+    for art in loose.values():
+        minhash = signer.minhash(art.signature)
+        join(art, minhash, loose_lsh, loose)
+        loose_lsh.insert(art.pk, minhash)
+    window_lsh = MinHashLSH(threshold=params.threshold, num_perm=params.num_perm)
+    window: deque[tuple[date, Signed]] = deque()
+    near: dict[int, Signed] = {}
+    for art in rows():
+        if art.pk in loose:
+            continue
+        day = _day(art.published)
+        while window and window[0][0] < day - timedelta(days=params.window_days):
+            _, gone = window.popleft()
+            window_lsh.remove(gone.pk)
+            del near[gone.pk]
+        minhash = signer.minhash(art.signature)
+        join(art, minhash, window_lsh, near)
+        join(art, minhash, loose_lsh, loose)
+        window_lsh.insert(art.pk, minhash)
+        window.append((day, art))
+        near[art.pk] = art
+    del window_lsh, near, loose_lsh, loose
+    heads = {root for pk in rank if (root := _find(parent, pk)) != pk}
+    kept: dict[int, tuple[str, bytes]] = {}
     out: dict[int, tuple[str, float] | None] = {}
-    for art in ordered:
-        head = by_pk[_find(parent, art.pk)]
-        out[art.pk] = None if head.pk == art.pk else (
-            head.canonical_url, round(similarity(art.signature, head.signature), 4))
+    for art in rows():  # a head comes before its members in representative order
+        head = _find(parent, art.pk)
+        if head == art.pk:
+            out[art.pk] = None
+            if head in heads:
+                kept[head] = (art.canonical_url, art.signature)
+        else:
+            url, signature = kept[head]
+            out[art.pk] = (url, round(similarity(art.signature, signature), 4))
     return out
+
+
+def _day(published: str | None) -> date | None:
+    """The date an article is windowed by: a plain ISO date, else None (compared with all)."""
+    if not published or not ISO_DAY.fullmatch(published):
+        return None
+    try:
+        return date.fromisoformat(published)
+    except ValueError:
+        return None
 
 
 def close_in_time(a: Signed, b: Signed, days: int) -> bool:
@@ -166,7 +225,8 @@ def refresh(store, signer: Signer | None = None, fresh: Iterable[str | None] = (
     if not dates:
         return {"signed": 0, "compared": 0, "groups": 0, "marked": 0, "changed": 0}
     since, until = around(dates, signer.params.window_days)
-    groups = group((Signed(*row) for row in store.signed_articles(scheme, since, until)), signer)
+    groups = group(lambda: (Signed(*row) for row in store.signed_articles(scheme, since, until)),
+                   signer)
     return {"signed": signed, "compared": len(groups),
             "groups": len({v[0] for v in groups.values() if v}),
             "marked": sum(1 for v in groups.values() if v), "changed": store.set_duplicates(groups)}

@@ -376,7 +376,8 @@ class SqliteStore:
                         until: str | None = None) -> Iterator[tuple[int, str, str | None, bytes]]:
         """(pk, canonical_url, published, signature) of the articles signed under ``scheme``
         and published in [since, until] (all when both are None), with the current group
-        heads of those articles wherever they were published."""
+        heads of those articles wherever they were published; in representative order
+        (published, undated last, then canonical URL), which grouping streams in."""
         if since is None and until is None:
             where, params = "1 = 1", []
         else:
@@ -387,7 +388,9 @@ class SqliteStore:
         rows = self.db.execute(
             "SELECT a.id, a.canonical_url, a.published, s.signature FROM articles a "
             "JOIN near_duplicate_signatures s ON s.article_pk = a.id "
-            f"WHERE s.scheme = ? AND ({where})", (scheme, *params))
+            f"WHERE s.scheme = ? AND ({where}) "
+            "ORDER BY COALESCE(NULLIF(a.published, ''), '9999-99-99'), a.canonical_url",
+            (scheme, *params))
         yield from (tuple(r) for r in rows)
 
     def set_duplicates(self, groups: dict[int, tuple[str, float] | None]) -> int:
