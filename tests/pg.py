@@ -36,7 +36,8 @@ def as_url(conninfo: str) -> str:
     """A conninfo string as a postgresql:// URL (what users pass to --store)."""
     info = conninfo_to_dict(conninfo)
     user = f"{info['user']}@" if info.get("user") else ""
-    return f"postgresql://{user}{info.get('host', '127.0.0.1')}:{info.get('port', 5432)}/{info['dbname']}"
+    host, port = info.get("host", "127.0.0.1"), info.get("port", 5432)
+    return f"postgresql://{user}{host}:{port}/{info['dbname']}"
 
 
 class Database:

@@ -5,8 +5,7 @@ import sys
 import psycopg
 import pytest
 
-from newsbot.store import SqliteStore, StoreError, open_store
-from newsbot.store import schema_pg
+from newsbot.store import SqliteStore, StoreError, open_store, schema_pg
 from newsbot.store.schema import MIGRATION_NAMES
 from tests.pg import Database, free_port
 

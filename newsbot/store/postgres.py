@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 import psycopg
 
 from newsbot.store.base import ArticleQuery, RecentArticle, StoredArticle, StoreError
-from newsbot.store.pglock import CONTENT_LOCK_NAMESPACE, AdvisoryRunLock, NAMESPACE
+from newsbot.store.pglock import CONTENT_LOCK_NAMESPACE, NAMESPACE, AdvisoryRunLock
 from newsbot.store.reconnect import Reconnecting
 from newsbot.store.schema import statements
 from newsbot.store.schema_pg import MIGRATION_NAMES, MIGRATIONS
@@ -133,7 +133,8 @@ class PostgresStore:
 
     def runs(self, limit: int = 20) -> list[dict]:
         rows = self._all("SELECT * FROM runs ORDER BY id DESC LIMIT %s", (limit,))
-        return [{**r, "stats": json.loads(r["stats"] or "{}"), "args": json.loads(r["args"] or "{}"),
+        return [{**r, "stats": json.loads(r["stats"] or "{}"),
+                 "args": json.loads(r["args"] or "{}"),
                  "summary": json.loads(r["summary"]) if r["summary"] else None} for r in rows]
 
     def previous_run(self) -> dict | None:
