@@ -27,9 +27,9 @@ def admin(address: str = SERVER) -> psycopg.Connection:
     try:
         return psycopg.connect(address, autocommit=True, connect_timeout=5)
     except psycopg.OperationalError as e:
-        pytest.fail(f"PostgreSQL at {address} does not answer ({str(e).strip().splitlines()[0]}): "
-                    "start it as README.md's 'Tests' section says, or point "
-                    "NEWSBOT_TEST_POSTGRES at one", pytrace=False)
+        why = str(e).strip().splitlines()[0]
+    pytest.fail(f"PostgreSQL at {address} does not answer ({why}): start it as README.md's "
+                "'Tests' section says, or point NEWSBOT_TEST_POSTGRES at one", pytrace=False)
 
 
 def as_url(conninfo: str) -> str:
