@@ -93,8 +93,6 @@ NEWSBOT_SITE = "newsonjapan"
 NEWSBOT_STORE_BATCH = 200
 # How long (seconds) writes to a PostgreSQL store retry, with back-off, while the server is away.
 NEWSBOT_STORE_RETRY_SECONDS = 30
-# One crawl at a time per store. Workers sharing a frontier and a PostgreSQL store turn it off.
-NEWSBOT_RUN_LOCK = True
 # Fields an item must carry to be stored.
 NEWSBOT_REQUIRED_FIELDS = ["url", "canonical_url", "headline", "body", "published", "source"]
 # Longest Retry-After (seconds) a 429/503 is waited for; longer ones fail the page for this run.

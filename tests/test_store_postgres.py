@@ -22,6 +22,9 @@ from tests.replica import ReplicaServer
 from tests.replica_truth import SITE, articles, expected_fields
 from tests.test_crawl import NEWSBOT, fold, run, stored
 
+HOLD = ("import sys, time; from newsbot.store import open_store; "
+        "open_store(sys.argv[1]).lock().acquire(); print('held', flush=True); time.sleep(60)")
+
 
 def one(url: str, sql: str):
     with psycopg.connect(url) as conn:
@@ -39,6 +42,15 @@ def crawled(replica):
     with Database() as url:
         result = run(NEWSBOT + ["crawl", "--start-url", replica + "/", "--store", url])
         yield result, url
+
+
+@pytest.fixture(scope="module")
+def sqlite_crawled(replica, tmp_path_factory):
+    """The same crawl into SQLite, to compare with."""
+    db = tmp_path_factory.mktemp("sqlite") / "news.db"
+    result = run(NEWSBOT + ["crawl", "--start-url", replica + "/", "--db", str(db)])
+    assert result.returncode == 0, result.stderr[-3000:]
+    return db
 
 
 def test_a_crawl_into_postgres_is_healthy(crawled):
@@ -63,23 +75,20 @@ def test_every_article_is_stored_once_with_every_field_right(crawled, replica):
         assert one(url, f"SELECT COUNT(*), COUNT(DISTINCT {column}) FROM articles") == (90, 90)
 
 
-def test_the_same_crawl_into_sqlite_stores_the_same_export(crawled, replica, tmp_path):
+def test_the_same_crawl_into_sqlite_stores_the_same_export(crawled, sqlite_crawled):
     _, url = crawled
-    db = tmp_path / "news.db"
-    assert run(NEWSBOT + ["crawl", "--start-url", replica + "/", "--db", str(db)]).returncode == 0
     drop = ("crawled_at",)
-    def same(rows):  # noqa: E306
+
+    def same(rows):
         return sorted(({k: v for k, v in r.items() if k not in drop} for r in rows),
                       key=lambda r: r["canonical_url"])
-    assert same(stored(url)) == same(stored(db))
+    assert same(stored(url)) == same(stored(sqlite_crawled))
 
 
-def test_the_coverage_report_reads_the_same_from_both_stores(crawled, replica, tmp_path):
+def test_the_coverage_report_reads_the_same_from_both_stores(crawled, sqlite_crawled):
     _, url = crawled
-    db = tmp_path / "news.db"
-    assert run(NEWSBOT + ["crawl", "--start-url", replica + "/", "--db", str(db)]).returncode == 0
     period = ["--since", "2019-01-01", "--until", "2026-12-31", "--watch", "Korea"]
-    from_sqlite = run(NEWSBOT + ["report", "--db", str(db), *period])
+    from_sqlite = run(NEWSBOT + ["report", "--db", str(sqlite_crawled), *period])
     from_postgres = run(NEWSBOT + ["report", "--store", url, *period])
     assert from_sqlite.returncode == from_postgres.returncode == 0, from_postgres.stderr
     assert "Japan Times" in from_sqlite.stdout and "Korea" in from_sqlite.stdout
@@ -119,9 +128,7 @@ def test_an_unreachable_server_is_one_line_and_exit_2(tmp_path):
 
 
 def test_the_run_lock_is_exclusive_across_processes_and_names_the_holder(pg_url):
-    hold = ("import sys, time; from newsbot.store import open_store; "
-            "open_store(sys.argv[1]).lock().acquire(); print('held', flush=True); time.sleep(60)")
-    holder = subprocess.Popen([sys.executable, "-c", hold, pg_url], stdout=subprocess.PIPE,
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, pg_url], stdout=subprocess.PIPE,
                               text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
@@ -138,6 +145,23 @@ def test_the_run_lock_is_exclusive_across_processes_and_names_the_holder(pg_url)
             time.sleep(0.1)
     else:
         pytest.fail("the lock of a killed process was not released")
+
+
+def test_workers_that_share_a_store_may_skip_the_run_lock(pg_url):
+    from newsbot.extensions.runrecord import RunRecorder
+    from tests.conftest import make_crawler
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, pg_url], stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(StoreLocked):
+            open_store(pg_url).lock().acquire()
+        worker = RunRecorder.from_crawler(make_crawler(NEWSBOT_DB=pg_url, NEWSBOT_RUN_LOCK=False))
+        assert worker.locked_out is None and worker.run_lock is False
+        worker.store.close()
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 # -- concurrent writers -------------------------------------------------------------------
