@@ -6,6 +6,8 @@ The run record ends with a verdict (newsbot.health): a summary, an exit status a
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from scrapy import signals
@@ -16,13 +18,21 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.defer import deferred_from_coro
 
 from newsbot import signals as newsbot_signals
-from newsbot.exceptions import DuplicateArticle, DuplicateContent
+from newsbot.exceptions import DuplicateArticle, DuplicateContent, StoreUnavailable
 from newsbot.health import Thresholds, verdict
 from newsbot.lock import NoLock
 from newsbot.resume import close_jobdir, prepare_jobdir
 from newsbot.store import ArticleStore, StoreError, StoreLocked, open_store
 
 logger = logging.getLogger(__name__)
+
+
+def _store_error_in_one_line(record: logging.LogRecord) -> bool:
+    """A spider callback that met a store gone away: its reason, without a traceback."""
+    if record.exc_info and isinstance(record.exc_info[1], StoreError):
+        record.msg, record.args = f"{record.getMessage()}: {record.exc_info[1]}", None
+        record.exc_info = record.exc_text = None
+    return True
 
 
 def utcnow() -> str:
@@ -56,6 +66,7 @@ class RunRecorder:
                   settings.getbool("NEWSBOT_RUN_LOCK", True),
                   settings.getfloat("NEWSBOT_STORE_RETRY_SECONDS", 30.0))
         ext.take_lock()
+        logging.getLogger("scrapy.core.scraper").addFilter(_store_error_in_one_line)
         crawler.signals.connect(ext.spider_opened, signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signals.spider_closed)
         crawler.signals.connect(ext.item_dropped, signals.item_dropped)
@@ -79,6 +90,17 @@ class RunRecorder:
             self._store = open_store(self.address, self.batch_size,
                                      retry_seconds=self.retry_seconds)
         return self._store
+
+    @contextmanager
+    def storing(self) -> Iterator[ArticleStore]:
+        """How pipelines reach the store: once it is gone, each item drops in one log line."""
+        if self.store_down:
+            raise StoreUnavailable(self.store_down)
+        try:
+            yield self.store
+        except StoreError as e:
+            self.store_failed(e)
+            raise StoreUnavailable(str(e)) from None
 
     def take_lock(self) -> None:
         """Before the scheduler opens: one run per store, and JOBDIR state only if trustworthy."""
@@ -124,11 +146,14 @@ class RunRecorder:
             self._lock.release()
 
     def page_failed(self, url: str, reason: str, status: int | None = None) -> None:
-        self.store.record_failure(url, reason, status, utcnow())
+        try:
+            self.store.record_failure(url, reason, status, utcnow())
+        except StoreError as e:  # a full batch met a store that is gone
+            self.store_failed(e)
 
     def item_dropped(self, item, response: Response | None, exception: Exception, spider) -> None:
-        if isinstance(exception, (DuplicateArticle, DuplicateContent)):
-            return  # a duplicate is the crawl working, not a broken page
+        if isinstance(exception, (DuplicateArticle, DuplicateContent, StoreUnavailable)):
+            return  # a duplicate is the crawl working, not a broken page; nor is a store gone
         url = getattr(item, "url", None) or (response.url if response is not None else "?")
         self.page_failed(url, f"{type(exception).__name__}: {exception}")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itemadapter import ItemAdapter
 
 from newsbot import signals as newsbot_signals
-from newsbot.exceptions import DuplicateContent
+from newsbot.exceptions import DuplicateContent, StoreUnavailable
 from newsbot.extensions.runrecord import RunRecorder
 from newsbot.store.sqlite import ranking_hash
 
@@ -24,9 +24,10 @@ class StorePipeline:
 
     def process_item(self, item):
         adapter = ItemAdapter(item)
-        store = self.recorder.store
-        # A shallow dict: asdict() deep-copies the related and popular lists the store only reads.
-        outcome = store.upsert_article(dict(adapter.items()), self.snapshot(adapter))
+        with self.recorder.storing() as store:
+            # A shallow dict: asdict() deep-copies the related and popular lists the store only
+            # reads.
+            outcome = store.upsert_article(dict(adapter.items()), self.snapshot(adapter))
         if outcome == "duplicate":  # a shared store: another worker kept it first
             raise DuplicateContent(f"{adapter['url']} was stored by another writer first")
         if self.stats:
@@ -41,7 +42,11 @@ class StorePipeline:
 
     def popular_seen(self, ranking: list[dict], taken_at: str) -> None:
         """The home page's ranking: stored each run, so it is seen when no article is fetched."""
-        self.save_ranking(ranking, taken_at)
+        try:
+            with self.recorder.storing():
+                self.save_ranking(ranking, taken_at)
+        except StoreUnavailable:
+            pass  # the crawl is stopping; the next run stores the ranking it sees
 
     def save_ranking(self, ranking: list[dict], taken_at: str) -> int:
         key = ranking_hash(ranking)
@@ -52,4 +57,5 @@ class StorePipeline:
         return self.snapshots[key]
 
     def close_spider(self, spider=None) -> None:
-        self.recorder.store.commit()
+        if not self.recorder.store_down:
+            self.recorder.store.commit()
