@@ -166,6 +166,7 @@ class PostgresStore:
 
     def recent_articles(self, published_since: str) -> Iterator[RecentArticle]:
         """Stored articles published on or after the ISO date, with their HTTP validators."""
+        self.commit()
         rows = self._all(
             "SELECT a.canonical_url, a.url, v.etag, v.last_modified FROM articles a "
             "LEFT JOIN fetch_validators v ON v.canonical_url = a.canonical_url "
@@ -199,7 +200,6 @@ class PostgresStore:
         values = tuple(_to_column(c, article.get(c)) for c in ARTICLE_COLUMNS)
         related = [(i, _text(r["url"]), _text(r.get("title")), _text(r.get("source")))
                    for i, r in enumerate(article.get("related") or [], 1)]
-        self.commit()  # a deferred write may name this article's run; keep the order
         return self.db.run(lambda c: self._upsert(c, values, related, popular_snapshot))
 
     def _upsert(self, conn: psycopg.Connection, values: tuple, related: list[tuple],
