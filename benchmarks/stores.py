@@ -50,8 +50,8 @@ store.close()
 
 def measure(address: str, articles: int, writers: int) -> float:
     """Seconds for ``writers`` processes to write ``articles`` between them."""
-    subprocess.run([sys.executable, "-c", "import sys; from newsbot.store import open_store; "
-                    "open_store(sys.argv[1]).close()", address], check=True, cwd=REPO)
+    create = "import sys; from newsbot.store import open_store; open_store(sys.argv[1]).close()"
+    subprocess.run([sys.executable, "-c", create, address], check=True, cwd=REPO)
     share = articles // writers
     started = time.perf_counter()
     procs = [subprocess.Popen([sys.executable, "-c", WRITER, address, str(w * share),
@@ -68,7 +68,8 @@ def fresh_database(server: str) -> tuple[str, str]:
         conn.execute(f'CREATE DATABASE "{name}"')
     info = conninfo_to_dict(make_conninfo(server, dbname=name))
     user = f"{info['user']}@" if info.get("user") else ""
-    return name, f"postgresql://{user}{info.get('host', '127.0.0.1')}:{info.get('port', 5432)}/{name}"
+    host, port = info.get("host", "127.0.0.1"), info.get("port", 5432)
+    return name, f"postgresql://{user}{host}:{port}/{name}"
 
 
 def drop(server: str, name: str) -> None:

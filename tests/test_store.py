@@ -205,3 +205,34 @@ def test_postgres_keeps_text_verbatim_but_nul_which_it_cannot_hold(pg_url):
     [stored] = list(store.iter_articles())
     assert stored["body"] == "a\ufffdb %s ? $1 'q'"
     store.close()
+
+
+def test_what_scheduled_runs_ask_of_the_store(store_address):
+    """first_runs, recent_articles with validators, previous_run, history: on both stores."""
+    first = open_store(store_address, batch_size=100)
+    run1 = first.begin_run("portal", "newsonjapan", "2026-01-12T09:00:00+00:00", {})
+    first.upsert_article(article(published="2026-01-05"), None)
+    first.upsert_article(article(url="http://h/article/3.php", body="Three.",
+                                 published="2025-12-01"), None)
+    first.save_validators("http://h/article/1.php", '"etag-1"', "Mon, 05 Jan 2026 09:00:00 GMT",
+                          "2026-01-12T09:00:01+00:00")
+    recent = list(first.recent_articles("2026-01-01"))
+    assert [(r.canonical_url, r.etag, r.last_modified) for r in recent] == [
+        ("http://h/article/1.php", '"etag-1"', "Mon, 05 Jan 2026 09:00:00 GMT")]
+    first.end_run("2026-01-12T09:01:00+00:00", "finished", {})
+    first.close()
+    later = open_store(store_address)
+    assert later.previous_run()["id"] == run1
+    run2 = later.begin_run("portal", "newsonjapan", "2026-01-13T09:00:00+00:00", {})
+    assert later.previous_run() == {"id": run1, "finish_reason": "finished",
+                                    "finished_at": "2026-01-12T09:01:00+00:00"}
+    assert later.first_runs(["http://h/article/3.php", "http://h/article/9.php"] * 600) == \
+        {"http://h/article/3.php": run1}
+    assert later.upsert_article(article(body="Edited.", crawled_at="2026-01-13T09:00:05+00:00"),
+                                None) == "updated"
+    [old] = later.history("http://h/article/1.php")
+    assert (old["body"], old["replaced_at"], old["replaced_by_run"]) == (
+        "Body.", "2026-01-13T09:00:05+00:00", run2)
+    assert old["related"] == [{"url": "http://h/article/2.php", "title": "Two", "source": None}]
+    assert later.find_article("http://h/article/1.php").last_run_id == run2
+    later.close()
