@@ -180,6 +180,13 @@ def test_readonly_refuses_a_postgres_database_that_is_not_a_store(pg_url):
         open_store(pg_url, readonly=True)
 
 
+def test_postgres_addresses_take_either_scheme(pg_url):
+    short = pg_url.replace("postgresql://", "postgres://", 1)
+    store = open_store(short)
+    assert type(store).__name__ == "PostgresStore" and store.counts()["articles"] == 0
+    store.close()
+
+
 def test_an_unreachable_server_is_a_one_line_store_error():
     port = free_port()
     with pytest.raises(StoreError, match=f"cannot open the PostgreSQL store at 127.0.0.1:{port}/x"):
