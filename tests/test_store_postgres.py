@@ -147,6 +147,18 @@ def test_the_run_lock_is_exclusive_across_processes_and_names_the_holder(pg_url)
         pytest.fail("the lock of a killed process was not released")
 
 
+def test_two_crawls_started_together_into_one_postgres_store_one_crawls(replica, pg_url):
+    procs = [subprocess.Popen(NEWSBOT + ["crawl", "--start-url", replica + "/", "--store", pg_url,
+                                         "-s", "DOWNLOAD_DELAY=0.02"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    results = [p.communicate(timeout=240) for p in procs]
+    assert sorted(p.returncode for p in procs) == [0, 75], [err[-2000:] for _, err in results]
+    [locked_out] = [err for p, (_, err) in zip(procs, results) if p.returncode == 75]
+    assert "is crawling into PostgreSQL" in locked_out
+    assert one(pg_url, "SELECT COUNT(*) FROM runs") == (1,)
+
+
 def test_workers_that_share_a_store_may_skip_the_run_lock(pg_url):
     from newsbot.extensions.runrecord import RunRecorder
     from tests.conftest import make_crawler
