@@ -233,25 +233,28 @@ def private():
         yield server
 
 
-def test_writes_wait_out_a_server_restart_and_lose_nothing(private):
+def test_writes_wait_out_a_server_restart_and_lose_nothing(private, caplog):
     store = open_store(private.url, batch_size=1000, retry_seconds=30)
     store.begin_run("portal", "newsonjapan", "2026-01-12T09:00:00+00:00", {})
-    restarted = threading.Event()
+    stopped, restarted = threading.Event(), threading.Event()
 
     def restart():
         private.stop("fast")
+        stopped.set()
         time.sleep(2)
         private.start()
         restarted.set()
 
     outcomes = []
     for i in range(200):
-        if i == 50:
+        if i == 50:  # the next writes meet a server that is down, then one that is back
             threading.Thread(target=restart).start()
+            assert stopped.wait(60)
         store.record_failure(f"http://h/x/{i}", "HTTP 500", 500, "2026-01-12T09:00:01+00:00")
         outcomes.append(store.upsert_article(article(i), None))
     assert restarted.wait(60)
     store.close()
+    assert "retrying in" in caplog.text
     assert outcomes == ["new"] * 200
     assert one(private.url, "SELECT COUNT(*) FROM articles") == (200,)
     assert one(private.url, "SELECT COUNT(*) FROM failures") == (200,)
