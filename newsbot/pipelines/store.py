@@ -5,7 +5,7 @@ from __future__ import annotations
 from itemadapter import ItemAdapter
 
 from newsbot import signals as newsbot_signals
-from newsbot.exceptions import DuplicateContent, StoreUnavailable
+from newsbot.exceptions import DuplicateContent
 from newsbot.extensions.runrecord import RunRecorder
 from newsbot.store.sqlite import ranking_hash
 
@@ -42,11 +42,7 @@ class StorePipeline:
 
     def popular_seen(self, ranking: list[dict], taken_at: str) -> None:
         """The home page's ranking: stored each run, so it is seen when no article is fetched."""
-        try:
-            with self.recorder.storing():
-                self.save_ranking(ranking, taken_at)
-        except StoreUnavailable:
-            pass  # the crawl is stopping; the next run stores the ranking it sees
+        self.save_ranking(ranking, taken_at)
 
     def save_ranking(self, ranking: list[dict], taken_at: str) -> int:
         key = ranking_hash(ranking)
@@ -57,5 +53,6 @@ class StorePipeline:
         return self.snapshots[key]
 
     def close_spider(self, spider=None) -> None:
-        if not self.recorder.store_down:
-            self.recorder.store.commit()
+        if self.recorder.store_down:
+            return  # nothing more can be written; a re-run stores what this one could not
+        self.recorder.store.commit()
