@@ -9,7 +9,7 @@ import sys
 from newsbot import __version__
 
 COMMANDS = ["serve", "demo", "crawl", "export", "runs", "extract", "sites", "check_site",
-            "reextract", "report"]
+            "reextract", "report", "seed", "worker"]
 
 
 class UsageError(Exception):

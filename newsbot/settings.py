@@ -110,6 +110,18 @@ NEWSBOT_NEARDUP_WINDOW_DAYS = 30
 # Apply LOOPBACK_FAST when all start URLs are loopback (a replica or a benchmark).
 NEWSBOT_FAST_LOOPBACK = True
 
+# One run at a time per store (a lock file beside SQLite). Frontier workers turn it off: they
+# share a store on purpose, each recording its own run (newsbot/frontier/settings.py).
+NEWSBOT_RUN_LOCK = True
+# A shared frontier on Redis, redis://HOST:PORT/DB ("" = the in-process scheduler), and the
+# crawl's name there: its keys start with newsbot:<name>: (docs/distributed.md).
+NEWSBOT_FRONTIER = ""
+NEWSBOT_FRONTIER_NAME = "newsbot"
+# A worker ends when the queue has been empty and no worker busy for this many seconds ...
+NEWSBOT_FRONTIER_DRAIN_WAIT = 3.0
+# ... or never, waiting for the next `newsbot seed` (`newsbot worker --follow`).
+NEWSBOT_FRONTIER_FOLLOW = False
+
 # Scheduled runs (docs/scheduling.md). Index pages walked past the first one that lists only
 # articles stored by earlier runs, for stories inserted late:
 NEWSBOT_LOOKBACK_PAGES = 1

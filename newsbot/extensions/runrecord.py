@@ -31,8 +31,10 @@ class RunRecorder:
     """Pipelines reach the store through ``RunRecorder.of(crawler).store``."""
 
     def __init__(self, crawler: Crawler, address: str, batch_size: int,
-                 thresholds: Thresholds | None = None, jobdir: str | None = None):
+                 thresholds: Thresholds | None = None, jobdir: str | None = None,
+                 run_lock: bool = True):
         self.crawler = crawler
+        self.run_lock = run_lock
         self.address = address
         self.batch_size = batch_size
         self.thresholds = thresholds or Thresholds()
@@ -46,7 +48,8 @@ class RunRecorder:
     def from_crawler(cls, crawler: Crawler) -> RunRecorder:
         settings = crawler.settings
         ext = cls(crawler, settings.get("NEWSBOT_DB", ""), settings.getint("NEWSBOT_STORE_BATCH", 200),
-                  Thresholds.from_settings(settings), settings.get("JOBDIR") or None)
+                  Thresholds.from_settings(settings), settings.get("JOBDIR") or None,
+                  settings.getbool("NEWSBOT_RUN_LOCK", True))
         ext.take_lock()
         crawler.signals.connect(ext.spider_opened, signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signals.spider_closed)
@@ -72,7 +75,12 @@ class RunRecorder:
         return self._store
 
     def take_lock(self) -> None:
-        """Before the scheduler opens: one run per store, and JOBDIR state only if trustworthy."""
+        """Before the scheduler opens: one run per store, and JOBDIR state only if trustworthy.
+
+        Frontier workers share one store on purpose (NEWSBOT_RUN_LOCK off): each records its
+        own run, and the frontier, not the lock, keeps them from doing the same work."""
+        if not self.run_lock:
+            return
         try:
             self._lock = self.store.lock().acquire()
         except StoreLocked as e:
@@ -96,7 +104,8 @@ class RunRecorder:
         if self.jobdir_outcome:
             self.crawler.stats.set_value("newsbot/jobdir", self.jobdir_outcome)
         args = {k: v for k, v in vars(spider).items() if k in getattr(spider, "run_args", ())}
-        self.store.begin_run(spider.name, getattr(spider, "site", ""), utcnow(), args)
+        run_id = self.store.begin_run(spider.name, getattr(spider, "site", ""), utcnow(), args)
+        self.crawler.stats.set_value("newsbot/run_id", run_id)
 
     def spider_closed(self, spider, reason: str) -> None:
         if self.locked_out:
@@ -109,7 +118,8 @@ class RunRecorder:
         finally:
             if self.jobdir:
                 close_jobdir(self.jobdir, reason)
-            self._lock.release()
+            if self._lock is not None:
+                self._lock.release()
 
     def page_failed(self, url: str, reason: str, status: int | None = None) -> None:
         self.store.record_failure(url, reason, status, utcnow())

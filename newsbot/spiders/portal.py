@@ -68,6 +68,8 @@ class PortalSpider(Spider):
         self._dated = False
         self._seen: SeenStore | None = None
         self._waiting_for_dates: list[Deferred] = []
+        self.frontier = False  # a worker of a shared Redis frontier (newsbot.frontier)
+        self.listed: dict[str, list[str]] = {}  # frontier: each home's feed articles
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs) -> PortalSpider:
@@ -79,6 +81,7 @@ class PortalSpider(Spider):
             raise ValueError(f"site profile {spider.site!r} names no start URL: "
                              "pass start_url")
         spider.allowed_domains = sorted({urlsplit(u).hostname for u in spider.start_urls})
+        spider.frontier = bool(crawler.settings.get("NEWSBOT_FRONTIER"))
         if spider.lookback is None:
             spider.lookback = crawler.settings.getint("NEWSBOT_LOOKBACK_PAGES", 1)
         if spider.recrawl_days is None:
@@ -103,23 +106,48 @@ class PortalSpider(Spider):
         # requested: an article fetched early would lead, through its related links, to
         # articles whose year then had no evidence yet.
         homes = [(home, *await self.read_evidence(home)) for home in self.start_urls]
+        self.listed = {home: listed for home, _, listed, _ in homes}
         self.dates_known()
+        if self.frontier:
+            # A frontier worker reads the evidence itself (each holds every date: an article
+            # may reach any worker), but the requests come from the seed (parse_seed).
+            return
         for home, page, listed, seeds in homes:
-            # A feed lists articles only: one at an address the profile does not know is
-            # still read (by the generic path). A sitemap lists every page, so it is not.
-            for request in self.article_requests(listed, from_feed=True):
+            async for request in self.seed_requests(page, listed):
                 yield request
-            # The sitemaps' URLs wait in the seen-store's queue, not in memory, and are handed
-            # to Scrapy a chunk at a time while the downloader has room.
-            for chunk in chunked(self.seen.seeds(), 512):
-                for request in self.article_requests(chunk):
+
+    async def seed_requests(self, page: TextResponse | None,
+                            listed: list[str]) -> AsyncIterator[Request]:
+        """A home page's requests: the feeds' articles, the sitemaps', sections, re-checks."""
+        # A feed lists articles only: one at an address the profile does not know is
+        # still read (by the generic path). A sitemap lists every page, so it is not.
+        for request in self.article_requests(listed, from_feed=True):
+            yield request
+        # The sitemaps' URLs wait in the seen-store's queue, not in memory, and are handed
+        # to Scrapy a chunk at a time while the downloader has room (a frontier takes them
+        # at once: they go to Redis, not to this worker's memory).
+        for chunk in chunked(self.seen.seeds(), 512):
+            for request in self.article_requests(chunk):
+                if not self.frontier:
                     await self.backout()
-                    yield request
-            if page is not None and "nav" in self.discover:
-                for request in self.parse_home(page):
-                    yield request
-            for request in self.recrawl_requests(page):
                 yield request
+        if page is not None and "nav" in self.discover:
+            for request in self.parse_home(page):
+                yield request
+        for request in self.recrawl_requests(page):
+            yield request
+
+    async def parse_seed(self, response: Response) -> AsyncIterator[Request]:
+        """A frontier seed (`newsbot seed`): the one worker that takes it queues what start()
+        queues in a crawl of one process, from the evidence it read at its own start."""
+        await self.wait_for_dates()
+        self.crawler.stats.inc_value("newsbot/pages/home")
+        page = response if isinstance(response, TextResponse) and response.status == 200 else None
+        if page is None:
+            self.page_failed(response.url, f"HTTP {response.status}", response.status)
+        home = response.meta.get("home", response.url)
+        async for request in self.seed_requests(page, self.listed.get(home, [])):
+            yield request
 
     async def read_evidence(self, home: str) -> tuple[TextResponse | None, list[str], list[str]]:
         """The home page, the feeds' and the sitemaps' article URLs (their dates learnt)."""
