@@ -121,6 +121,8 @@ NEWSBOT_FRONTIER_NAME = "newsbot"
 NEWSBOT_FRONTIER_DRAIN_WAIT = 3.0
 # ... or never, waiting for the next `newsbot seed` (`newsbot worker --follow`).
 NEWSBOT_FRONTIER_FOLLOW = False
+# A worker silent for this many seconds is dead: other workers put back what it had taken.
+NEWSBOT_FRONTIER_ALIVE_TTL = 15
 
 # Scheduled runs (docs/scheduling.md). Index pages walked past the first one that lists only
 # articles stored by earlier runs, for stories inserted late:

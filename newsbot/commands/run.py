@@ -150,9 +150,10 @@ def run_portal(settings: Settings, spider_args: dict, before: Callable[[], None]
         before()
     if start_url is not None:
         spider_args = {**spider_args, "start_url": start_url()}
-    process.crawl("portal", **{k: v for k, v in spider_args.items() if v is not None})
+    crawler = process.create_crawler("portal")
+    process.crawl(crawler, **{k: v for k, v in spider_args.items() if v is not None})
     process.start()
-    return list(process.crawlers)
+    return [crawler]
 
 
 def _without_traceback(record: logging.LogRecord) -> bool:

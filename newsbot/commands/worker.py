@@ -11,6 +11,7 @@ import redis
 from newsbot.cli import UsageError
 from newsbot.commands.run import (EXIT_LOCKED, LOG_LEVELS, check_setting, report, run_portal)
 from newsbot.commands.seed import add_frontier_options
+from newsbot.extensions.runrecord import RunRecorder
 from newsbot.frontier import FrontierError, frontier_settings, parse_frontier
 from newsbot.frontier.seed import seeded_args
 from newsbot.store import StoreError, open_store
@@ -52,7 +53,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"nothing seeded in crawl {args.name!r} at {args.frontier}: "
                          "run `newsbot seed` first (or give --follow to wait)")
     crawlers = run_portal(worker_settings(args, address), spider_args)
-    run_id = next((c.stats.get_value("newsbot/run_id") for c in crawlers), None)
+    run_id = next((RunRecorder.of(c).run_id for c in crawlers), None)
+    if run_id is None:
+        print("newsbot worker: the crawl did not start (see the log)", file=sys.stderr)
+        return 1
     return report(args.store, run_id=run_id)
 
 

@@ -34,8 +34,10 @@ def worker_id() -> str:
 
 
 class InFlight:
-    def __init__(self, server: redis.Redis, address: FrontierAddress, worker: str | None = None):
+    def __init__(self, server: redis.Redis, address: FrontierAddress, worker: str | None = None,
+                 alive_ttl: int = ALIVE_TTL):
         self.server = server
+        self.alive_ttl = alive_ttl
         self.address = address
         self.worker = worker or worker_id()
         self.hash = address.key("inflight", self.worker)
@@ -48,7 +50,7 @@ class InFlight:
         """Alive for ALIVE_TTL seconds more; a member of the crawl again should another worker
         have given it up for dead during a long stall."""
         pipe = self.server.pipeline()
-        pipe.set(self.address.key("alive", self.worker), "1", ex=ALIVE_TTL)
+        pipe.set(self.address.key("alive", self.worker), "1", ex=self.alive_ttl)
         pipe.sadd(self.address.key("workers"), self.worker)
         pipe.execute()
 

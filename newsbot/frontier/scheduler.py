@@ -51,7 +51,8 @@ class FrontierScheduler(Scheduler):
         self.address = address
         self.crawler = crawler
         self.stats = crawler.stats
-        self.inflight = InFlight(server, address)
+        self.inflight = InFlight(server, address,
+                                 alive_ttl=crawler.settings.getint("NEWSBOT_FRONTIER_ALIVE_TTL", 15))
         self.lost: str | None = None  # why Redis can no longer be used, once it cannot
         self._enqueue = server.register_script(scripts.ENQUEUE)
         settings = crawler.settings
