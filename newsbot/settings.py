@@ -123,6 +123,9 @@ NEWSBOT_FRONTIER_DRAIN_WAIT = 3.0
 NEWSBOT_FRONTIER_FOLLOW = False
 # A worker silent for this many seconds is dead: other workers put back what it had taken.
 NEWSBOT_FRONTIER_ALIVE_TTL = 15
+# Tries of a Redis call before a worker gives up and stops (back-off 0.25 s doubling up to 4 s:
+# 14 tries wait about 45 s, long enough for Redis to restart).
+NEWSBOT_FRONTIER_RETRIES = 14
 
 # Scheduled runs (docs/scheduling.md). Index pages walked past the first one that lists only
 # articles stored by earlier runs, for stories inserted late:

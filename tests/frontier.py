@@ -89,3 +89,16 @@ def assert_the_replica(exported: dict[str, dict], replica: str) -> None:
         if exported[url]["url"].startswith(f"{replica}/html/newsdesk/"):
             expected["summary"] = None  # stored from its old-layout page, which has none
         assert got == expected, (url, {k: (got[k], expected[k]) for k in got if got[k] != expected[k]})
+
+
+# Slow enough to be caught mid-crawl (about ten pages a second per worker), fast enough to end.
+SLOW = ["-s", "DOWNLOAD_DELAY=0.1", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+        "-s", "NEWSBOT_FRONTIER_ALIVE_TTL=3"]
+
+
+def wait_until(ready, procs: list[subprocess.Popen], timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not ready():
+        if time.monotonic() > deadline or all(p.poll() is not None for p in procs):
+            raise AssertionError("the crawl never reached the point the test waits for")
+        time.sleep(0.02)

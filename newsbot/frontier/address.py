@@ -35,11 +35,11 @@ class FrontierAddress:
     def key(self, *parts: str) -> str:
         return ":".join((self.prefix, *parts))
 
-    def connect(self) -> redis.Redis:
+    def connect(self, retries: int = RETRIES) -> redis.Redis:
         """A client that reconnects on its own, with back-off, when Redis goes away."""
         return redis.Redis.from_url(
             self.url, socket_timeout=10, socket_connect_timeout=5,
-            retry=Retry(ExponentialBackoff(cap=4, base=0.25), RETRIES),
+            retry=Retry(ExponentialBackoff(cap=4, base=0.25), retries),
             retry_on_error=[redis.ConnectionError, redis.TimeoutError])
 
 

@@ -68,7 +68,8 @@ class FrontierScheduler(Scheduler):
         settings = crawler.settings
         address = parse_frontier(settings["NEWSBOT_FRONTIER"],
                                  settings.get("NEWSBOT_FRONTIER_NAME") or "newsbot")
-        return cls(address.connect(), address, crawler)
+        return cls(address.connect(settings.getint("NEWSBOT_FRONTIER_RETRIES", 14)), address,
+                   crawler)
 
     def open(self, spider) -> None:
         self.spider = spider
@@ -98,6 +99,8 @@ class FrontierScheduler(Scheduler):
                          "workers put its requests back once its heartbeat expires", e)
 
     def enqueue_request(self, request: Request) -> bool:
+        if self.lost:
+            return False  # the request that led here stays in the in-flight hash
         fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
         data = self.queue._encode_request(request)
         try:
