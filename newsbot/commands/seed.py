@@ -5,13 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-import redis
-
 from newsbot.cli import UsageError
 from newsbot.commands.crawl import url_problem
 from newsbot.commands.run import EXIT_LOCKED
-from newsbot.frontier import FrontierError, parse_frontier
-from newsbot.frontier.seed import seed
 from newsbot.profiles import ProfileError, load_profile
 
 DEFAULT_FRONTIER = "redis://127.0.0.1:6379/0"
@@ -48,6 +44,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: a crawl without a frontier loads no Redis client.
+    import redis
+
+    from newsbot.frontier import FrontierError, parse_frontier
+    from newsbot.frontier.seed import seed
     try:
         address = parse_frontier(args.frontier, args.name)
         profile = load_profile(args.site)

@@ -6,14 +6,10 @@ import argparse
 import sys
 import time
 
-import redis
-
 from newsbot.cli import UsageError
 from newsbot.commands.run import (EXIT_LOCKED, LOG_LEVELS, check_setting, report, run_portal)
 from newsbot.commands.seed import add_frontier_options
 from newsbot.extensions.runrecord import RunRecorder
-from newsbot.frontier import FrontierError, frontier_settings, parse_frontier
-from newsbot.frontier.seed import seeded_args
 from newsbot.store import StoreError, open_store
 
 # How often a --follow worker looks for a first seed.
@@ -38,6 +34,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: a crawl without a frontier loads no Redis client.
+    import redis
+
+    from newsbot.frontier import FrontierError, parse_frontier
     try:
         address = parse_frontier(args.frontier, args.name)
         open_store(args.store).close()  # creates the schema; proves the address works
@@ -61,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def wait_for_seed(address, follow: bool) -> dict | None:
+    from newsbot.frontier.seed import seeded_args
     server = address.connect()
     while (spider_args := seeded_args(server, address)) is None and follow:
         time.sleep(SEED_POLL)
@@ -69,6 +70,8 @@ def wait_for_seed(address, follow: bool) -> dict | None:
 
 def worker_settings(args: argparse.Namespace, address):
     from scrapy.settings import Settings
+
+    from newsbot.frontier import frontier_settings
     settings = Settings()
     settings.setmodule("newsbot.settings", priority="project")
     settings.setdict(frontier_settings(address), priority="cmdline")

@@ -20,6 +20,8 @@ from newsbot.frontier.inflight import others_busy
 
 # Seeds go before everything else queued: their evidence and sections lead to the rest.
 SEED_PRIORITY = 100
+# A one-shot command: a few tries (about 2 s), then a clear error, rather than a worker's wait.
+SEED_RETRIES = 3
 
 
 @dataclass
@@ -36,7 +38,7 @@ def seed(address: FrontierAddress, spider_args: dict) -> Seeded:
     fingerprints of the last one are cleared, or a scheduled re-run would find every article
     and re-check filtered as already seen. Stored articles are still skipped (by the store).
     """
-    server = address.connect()
+    server = address.connect(retries=SEED_RETRIES)
     queue = address.key("requests")
     held = others_busy(server, address, queue)
     new_round = held == 0 and server.zcard(queue) == 0

@@ -1,0 +1,151 @@
+"""The frontier layer's parts against a real Redis: addresses, the atomic scripts, dead
+workers' requests, seeding; and the default path, which needs no Redis at all."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import redis
+from scrapy import Request
+from scrapy_redis import picklecompat
+
+from newsbot.frontier import FrontierError, frontier_settings, parse_frontier
+from newsbot.frontier.inflight import InFlight, others_busy
+from newsbot.frontier.seed import seed, seed_request
+from newsbot.frontier import scripts
+from tests.frontier import ROOT
+from tests.redisserver import frontier  # noqa: F401 - a fixture
+
+
+@pytest.mark.parametrize("url, name, problem", [
+    ("http://127.0.0.1:6379/0", "newsbot", "use redis://"),
+    ("redis://:99999/0", "newsbot", "not a Redis address"),
+    ("redis:///0", "newsbot", "no host"),
+    ("redis://127.0.0.1:6379/0", "a%b", "letters, digits"),
+    ("redis://127.0.0.1:6379/0", "", "letters, digits"),
+])
+def test_bad_addresses_and_names_are_refused(url, name, problem):
+    with pytest.raises(FrontierError, match=problem):
+        parse_frontier(url, name)
+
+
+def test_two_crawl_names_share_no_key():
+    one, two = parse_frontier("redis://h:1/0", "one"), parse_frontier("redis://h:1/0", "two")
+    assert frontier_settings(one)["SCHEDULER_QUEUE_KEY"] == "newsbot:one:requests"
+    assert not set(frontier_settings(one).values()) & {two.key("requests"), two.key("dupefilter")}
+
+
+def test_enqueue_filters_by_fingerprint_in_the_same_step(frontier):  # noqa: F811
+    client = frontier.connect()
+    enqueue = client.register_script(scripts.ENQUEUE)
+    keys = [frontier.key("requests"), frontier.key("dupefilter")]
+    assert enqueue(keys=keys, args=[0, b"a", "fp-a"]) == 1
+    assert enqueue(keys=keys, args=[0, b"a2", "fp-a"]) == 0  # seen: not queued
+    assert enqueue(keys=keys, args=[-5, b"b", ""]) == 1  # dont_filter: no fingerprint
+    assert client.zrange(keys[0], 0, -1) == [b"b", b"a"]  # best priority first
+    assert client.smembers(keys[1]) == {b"fp-a"}
+
+
+def test_a_taken_request_is_held_until_settled_and_a_dead_workers_come_back(frontier):  # noqa: F811
+    client = frontier.connect()
+    queue = frontier.key("requests")
+    client.zadd(queue, {b"first": -10, b"second": 0})
+    dead = InFlight(client, frontier, "dead", alive_ttl=1)
+    dead.beat()
+    assert dead.take(queue) == ("1", b"first")
+    assert client.hgetall(dead.hash) == {b"1": b"-10 first"}
+    me = InFlight(client, frontier, "me")
+    me.beat()
+    field, _ = me.take(queue)
+    request = Request("http://example.com/")
+    me.track(field, request)
+    assert me.settle(busy={request}) == 0 and client.hlen(me.hash) == 1
+    assert me.settle(busy=set()) == 1 and client.hlen(me.hash) == 0
+    # The dead worker's heartbeat still runs: its request is busy, not lost.
+    assert others_busy(client, frontier, queue, me="me") == 1
+    client.delete(frontier.key("alive", "dead"))  # its heartbeat expires
+    assert others_busy(client, frontier, queue, me="me") == 1  # put back, and counted
+    assert client.zrange(queue, 0, -1, withscores=True) == [(b"first", -10.0)]  # priority kept
+    assert not client.exists(dead.hash)
+    assert client.smembers(frontier.key("workers")) == {b"me"}
+
+
+def test_seed_queues_home_pages_for_parse_seed_and_starts_a_round_when_idle(frontier):  # noqa: F811
+    client = frontier.connect()
+    client.sadd(frontier.key("dupefilter"), "from the last round")
+    args = {"site": "newsonjapan", "start_url": "http://a.test/,http://b.test/"}
+    done = seed(frontier, args)
+    assert (done.homes, done.new_round) == (2, True)
+    assert not client.exists(frontier.key("dupefilter"))
+    assert json.loads(client.get(frontier.key("args"))) == args
+    queued = [picklecompat.loads(d) for d in client.zrange(frontier.key("requests"), 0, -1)]
+    assert sorted(q["url"] for q in queued) == ["http://a.test/", "http://b.test/"]
+    assert {(q["callback"], q["errback"], q["dont_filter"]) for q in queued} == \
+        {("parse_seed", "on_error", True)}
+    # A second seed while work is queued joins the running round: fingerprints are kept.
+    client.sadd(frontier.key("dupefilter"), "this round")
+    assert seed(frontier, args).new_round is False
+    assert client.sismember(frontier.key("dupefilter"), "this round")
+    assert client.zcard(frontier.key("requests")) == 2  # the same seeds, not duplicated
+
+
+def test_seed_request_is_a_scrapy_request_dict():
+    data = picklecompat.loads(seed_request("http://a.test/"))
+    assert data["meta"] == {"kind": "home", "home": "http://a.test/"}
+    assert data["priority"] > 0
+
+
+def test_commands_refuse_bad_input_in_one_line(tmp_path):
+    for args in (["seed", "--frontier", "http://x/"],
+                 ["worker", "--frontier", "redis://127.0.0.1:6379/0", "--name", "bad name",
+                  "--store", str(tmp_path / "s.db")]):
+        out = subprocess.run([sys.executable, "-m", "newsbot", *args], cwd=ROOT,
+                             capture_output=True, text=True, timeout=60)
+        assert out.returncode == 2 and len(out.stderr.strip().splitlines()) == 1, out.stderr
+
+
+def test_a_worker_with_nothing_seeded_says_so(frontier, tmp_path):  # noqa: F811
+    out = subprocess.run([sys.executable, "-m", "newsbot", "worker", "--frontier", frontier.url,
+                          "--name", frontier.name, "--store", str(tmp_path / "s.db")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2 and "run `newsbot seed` first" in out.stderr
+
+
+def test_an_unreachable_frontier_is_one_line_and_try_again_later(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "newsbot", "seed", "--frontier",
+                          "redis://127.0.0.1:1/0", "--start-url", "http://a.test/"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 75 and "unreachable" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_the_default_settings_use_no_frontier():
+    from scrapy.settings import Settings
+    settings = Settings()
+    settings.setmodule("newsbot.settings")
+    assert settings["NEWSBOT_FRONTIER"] == ""
+    assert settings["DUPEFILTER_CLASS"] == "newsbot.dupefilter.SeenDupeFilter"
+    assert settings.get("SCHEDULER") == "scrapy.core.scheduler.Scheduler"
+    assert settings.getbool("NEWSBOT_RUN_LOCK") is True
+
+
+def test_a_crawl_without_frontier_needs_no_redis(tmp_path):
+    """`newsbot crawl` with the redis client made unimportable still crawls the replica."""
+    from tests.replica import ReplicaServer
+    from tests.replica_truth import SITE
+    blocker = tmp_path / "block"
+    blocker.mkdir()
+    (blocker / "redis.py").write_text("raise ImportError('no redis on this machine')\n")
+    (blocker / "sitecustomize.py").write_text("")
+    with ReplicaServer(SITE) as server:
+        out = subprocess.run(
+            [sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv.pop(1)); "
+             "from newsbot.cli import main; sys.exit(main(sys.argv[1:]))", str(blocker),
+             "crawl", "--start-url", server.url, "--db", str(tmp_path / "s.db")],
+            cwd=ROOT, capture_output=True, text=True, timeout=240)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.splitlines()[-1] == "healthy"
+    assert "90 in the store" in out.stdout
