@@ -80,7 +80,9 @@ def test_seed_queues_home_pages_for_parse_seed_and_starts_a_round_when_idle(fron
     done = seed(frontier, args)
     assert (done.homes, done.new_round) == (2, True)
     assert not client.exists(frontier.key("dupefilter"))
-    assert json.loads(client.get(frontier.key("args"))) == args
+    recorded = json.loads(client.get(frontier.key("args")))
+    first_round = recorded.pop("frontier_round")
+    assert recorded == args and first_round
     queued = [picklecompat.loads(d) for d in client.zrange(frontier.key("requests"), 0, -1)]
     assert sorted(q["url"] for q in queued) == ["http://a.test/", "http://b.test/"]
     assert {(q["callback"], q["errback"], q["dont_filter"]) for q in queued} == \
@@ -90,6 +92,7 @@ def test_seed_queues_home_pages_for_parse_seed_and_starts_a_round_when_idle(fron
     assert seed(frontier, args).new_round is False
     assert client.sismember(frontier.key("dupefilter"), "this round")
     assert client.zcard(frontier.key("requests")) == 2  # the same seeds, not duplicated
+    assert json.loads(client.get(frontier.key("args")))["frontier_round"] == first_round
 
 
 def test_seed_request_is_a_scrapy_request_dict():
@@ -149,3 +152,36 @@ def test_a_crawl_without_frontier_needs_no_redis(tmp_path):
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.splitlines()[-1] == "healthy"
     assert "90 in the store" in out.stdout
+
+
+def test_what_a_sibling_worker_stored_is_this_crawls_not_an_earlier_runs():
+    """Pagination stops at pages of articles earlier runs stored; a sibling's are this crawl's."""
+    from types import SimpleNamespace
+
+    from newsbot.incremental import Incremental
+    from newsbot.store import open_store
+    store = open_store(":memory:")
+    stats = SimpleNamespace(inc_value=lambda *a, **k: None, set_value=lambda *a, **k: None)
+    store.begin_run("portal", "newsonjapan", "2026-01-01T00:00:00", {})  # an earlier crawl
+    store.upsert_article(_article("http://a.test/article/1.php"), None)
+    store.end_run("2026-01-01T00:10:00", "finished", {})
+    sibling = store.begin_run("portal", "newsonjapan", "2026-01-02T00:00:00",
+                              {"frontier_round": "r2"})
+    store.upsert_article(_article("http://a.test/article/2.php"), None)
+    store.begin_run("portal", "newsonjapan", "2026-01-02T00:00:01", {"frontier_round": "r2"})
+    crawl_runs = lambda: {r["id"] for r in store.runs() if r["args"].get("frontier_round") == "r2"}
+    worker = Incremental.for_run(store, stats, False, 1, crawl_runs)
+    assert worker.full_pagination is False  # the sibling's run, unfinished, is not "previous"
+    assert worker.sort(["http://a.test/article/1.php"]) == ([], True)
+    assert worker.sort(["http://a.test/article/2.php"]) == ([], False)
+    assert sibling in worker.ours({sibling})
+    alone = Incremental.for_run(store, stats, False, 1)
+    assert alone.sort(["http://a.test/article/2.php"]) == ([], True)
+
+
+def _article(url: str) -> dict:
+    return {"url": url, "canonical_url": url, "article_id": url.rsplit("/", 1)[1][:-4],
+            "site": "newsonjapan", "section": "Society", "headline": "h", "dateline": "Jan 01",
+            "published": "2026-01-01", "date_evidence": "", "source": "NHK", "body": "b",
+            "summary": "", "related": [], "popular": [], "crawled_at": "2026-01-01T00:00:00",
+            "content_hash": url, "extracted_by": {}}

@@ -8,6 +8,7 @@ re-checks), after reading the feeds and sitemaps for dates as every worker does 
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass
 
 import redis
@@ -44,6 +45,11 @@ def seed(address: FrontierAddress, spider_args: dict) -> Seeded:
     new_round = held == 0 and server.zcard(queue) == 0
     enqueue = server.register_script(scripts.ENQUEUE)
     homes = [u for u in spider_args["start_url"].split(",") if u]
+    last = seeded_args(server, address) or {}
+    # The round names the workers' runs in the store (runs.args): a worker counts what its
+    # siblings stored as this crawl's, not as an earlier run's (newsbot.incremental).
+    spider_args = {**spider_args, "frontier_round": uuid.uuid4().hex[:12] if new_round or
+                   "frontier_round" not in last else last["frontier_round"]}
     pipe = server.pipeline()
     if new_round:
         pipe.delete(address.key("dupefilter"))

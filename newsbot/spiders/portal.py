@@ -28,7 +28,8 @@ from newsbot.extensions.runrecord import RunRecorder
 from newsbot.failures import describe, report_failure
 from newsbot.feeds import feed_entries, sitemap_entries
 from newsbot.health import COVERAGE_FIELDS
-from newsbot.incremental import Incremental, conditional_headers, home_ranking, server_today
+from newsbot.incremental import (RECENT_RUNS, Incremental, conditional_headers, home_ranking,
+                                 server_today)
 from newsbot.links import read_ranking, select_all, select_first
 from newsbot.loaders import extract_article
 from newsbot.middlewares.refused import PageRefused
@@ -42,13 +43,13 @@ DISCOVERY = ("nav", "feeds", "sitemap")
 class PortalSpider(Spider):
     name = "portal"
     run_args = ("site", "start_urls", "discover", "max_pages", "follow_links", "refresh",
-                "lookback", "recrawl_days")
+                "lookback", "recrawl_days", "frontier_round")
 
     def __init__(self, site: str | None = None, start_url: str | None = None,
                  discover: str = "nav,feeds,sitemap", max_pages: str | int | None = None,
                  follow_links: str | bool = True, refresh: str | bool = False,
                  lookback: str | int | None = None, recrawl_days: str | int | None = None,
-                 *args, **kwargs):
+                 frontier_round: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.site = site
         self.start_url_arg = start_url
@@ -69,6 +70,7 @@ class PortalSpider(Spider):
         self._seen: SeenStore | None = None
         self._waiting_for_dates: list[Deferred] = []
         self.frontier = False  # a worker of a shared Redis frontier (newsbot.frontier)
+        self.frontier_round = frontier_round  # which seeding of the frontier this run serves
         self.listed: dict[str, list[str]] = {}  # frontier: each home's feed articles
 
     @classmethod
@@ -97,9 +99,16 @@ class PortalSpider(Spider):
     def incremental(self) -> Incremental:
         """Built on first use, after spider_opened: the run must be recorded to know its past."""
         if self._incremental is None:
-            self._incremental = Incremental.for_run(RunRecorder.of(self.crawler).store,
-                                                    self.crawler.stats, self.refresh, self.lookback)
+            self._incremental = Incremental.for_run(
+                RunRecorder.of(self.crawler).store, self.crawler.stats, self.refresh,
+                self.lookback, self.crawl_runs if self.frontier_round else None)
         return self._incremental
+
+    def crawl_runs(self) -> set[int]:
+        """The runs of the workers serving the same seeding of the frontier (this one too)."""
+        store = RunRecorder.of(self.crawler).store
+        return {r["id"] for r in store.runs(limit=RECENT_RUNS)
+                if r["args"].get("frontier_round") == self.frontier_round}
 
     async def start(self) -> AsyncIterator[Request]:
         # Every full date the feeds and sitemaps give is read before any article is
