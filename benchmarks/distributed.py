@@ -55,21 +55,23 @@ class Redis:
         self.proc.wait()
 
 
-def run_all(cmds: list[list[str]], logs: Path) -> tuple[float, list[float]]:
-    """Start every command at once; (wall seconds, peak RSS MiB of each) once all have ended."""
+def run_all(cmds: list[list[str]], logs: Path) -> tuple[float, list[float], float]:
+    """Start every command at once; (wall seconds, peak RSS MiB of each, CPU seconds of all)
+    once all have ended."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     t = time.perf_counter()
     procs = []
     for n, cmd in enumerate(cmds):
         out = open(logs / f"p{n}.log", "w")
         procs.append(subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=out))
-    rss = []
+    rss, cpu = [], 0.0
     for p in procs:
         _, status, usage = os.wait4(p.pid, 0)
         if os.waitstatus_to_exitcode(status) != 0:
             raise SystemExit(f"failed: {' '.join(p.args)} (see {logs})")
         rss.append(usage.ru_maxrss / 1024)  # KiB on Linux
-    return time.perf_counter() - t, rss
+        cpu += usage.ru_utime + usage.ru_stime
+    return time.perf_counter() - t, rss, cpu
 
 
 def pages(db: Path) -> int:
@@ -97,14 +99,16 @@ def bench(kind: str, workers: int, url: str, redis_url: str, site: Path, work: P
                        stdout=subprocess.DEVNULL)
         cmds = [NEWSBOT + ["worker", "--frontier", redis_url, "--name", name, "--store", str(db)]
                 for _ in range(workers)]
-    seconds, rss = run_all(cmds, logs)
+    seconds, rss, cpu = run_all(cmds, logs)
     check = truth.check(db, site / "truth.jsonl", url)
     result = {"kind": kind, "workers": workers, "seconds": seconds, "pages": pages(db),
               "peak_rss_mib": rss, "truth_ok": check["ok"],
               "stored": check["truth"] - check["missing"], "load": os.getloadavg()[0]}
     result["pages_per_s"] = result["pages"] / seconds
+    result["cpu_ms_per_page"] = 1000 * cpu / result["pages"]
     print(f"  {kind:8} {workers:>7} {result['pages']:>7,} {seconds:>8.1f} "
-          f"{result['pages_per_s']:>8.0f}  {' '.join(f'{r:.0f}' for r in rss):>14}  "
+          f"{result['pages_per_s']:>8.0f} {result['cpu_ms_per_page']:>7.1f}  "
+          f"{' '.join(f'{r:.0f}' for r in rss):>14}  "
           f"{result['stored']:,}/{check['truth']:,} {'OK' if check['ok'] else 'FAILED'}  "
           f"{result['load']:.1f}", flush=True)
     return result
@@ -122,7 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     with StaticServer(site / "root") as server, Redis() as frontier, \
             tempfile.TemporaryDirectory(dir=OUT) as tmp:
         print(f"server: {server.kind} at {server.url}; redis at {frontier.url}")
-        print("  mode     workers   pages  seconds  pages/s  peak RSS MiB    stored  load")
+        print("  mode     workers   pages  seconds  pages/s  CPU ms/page  peak RSS MiB"
+              "    stored  load")
         work = Path(tmp)
         results.append(bench("crawl", 1, server.url, frontier.url, site, work))
         for n in (int(w) for w in args.workers.split(",")):

@@ -94,3 +94,26 @@ def test_redis_gone_too_long_stops_workers_and_a_restart_resumes(replica, tmp_pa
         # What the stopped workers had taken came back from their in-flight records.
         assert "stopped without finishing" in logs(tmp_path, ["again"])
     assert_the_replica(stored(db), replica)
+
+
+def test_a_stopped_worker_puts_back_what_it_holds(frontier, replica, tmp_path):  # noqa: F811
+    """Ctrl-C or `systemctl stop` (SIGINT): the worker's requests go back on the queue at once,
+    not after its heartbeat expires."""
+    db = tmp_path / "news.db"
+    assert seed(frontier, replica + "/").returncode == 0
+    stopped, other = procs = [worker(frontier, db, tmp_path / f"w{n}", *SLOW) for n in range(2)]
+    client = redis.Redis.from_url(frontier.url)
+    pattern = frontier.key("inflight", f"{socket.gethostname()}-{stopped.pid}-*")
+
+    def holding() -> bool:
+        keys = list(client.scan_iter(match=pattern))
+        return bool(keys) and client.hlen(keys[0]) > 0 and article_count(db) >= 20
+
+    wait_until(holding, procs)
+    stopped.send_signal(signal.SIGINT)
+    stopped.wait(timeout=60)
+    assert not list(client.scan_iter(match=pattern))  # given back, not left for recovery
+    assert "unfinished requests back on the queue" in logs(tmp_path, ["w0"])
+    assert finish([other]) == [0], logs(tmp_path, ["w1"])[-4000:]
+    assert "stopped without finishing" not in logs(tmp_path, ["w1"])
+    assert_the_replica(stored(db), replica)
