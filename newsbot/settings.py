@@ -117,10 +117,9 @@ NEWSBOT_RUN_LOCK = True
 # crawl's name there: its keys start with newsbot:<name>: (docs/distributed.md).
 NEWSBOT_FRONTIER = ""
 NEWSBOT_FRONTIER_NAME = "newsbot"
-# A worker ends when the queue has been empty and no worker busy for this many seconds ...
+# A worker's run ends when the queue has been empty and no worker busy for this many seconds
+# (`newsbot worker --follow` then waits for the next seed and starts another run).
 NEWSBOT_FRONTIER_DRAIN_WAIT = 3.0
-# ... or never, waiting for the next `newsbot seed` (`newsbot worker --follow`).
-NEWSBOT_FRONTIER_FOLLOW = False
 # A worker silent for this many seconds is dead: other workers put back what it had taken.
 NEWSBOT_FRONTIER_ALIVE_TTL = 15
 # Tries of a Redis call before a worker gives up and stops (back-off 0.25 s doubling up to 4 s:

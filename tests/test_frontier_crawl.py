@@ -6,6 +6,8 @@ once, every field right (the years too: each worker reads the feeds and sitemaps
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.frontier import assert_the_replica, finish, new_items, runs, seed, stored, worker
@@ -42,3 +44,33 @@ def test_workers_store_the_replica_once(workers, frontier, replica, tmp_path):  
     # keeps all of it out of the log.
     for log in logs:
         assert "scrapy_redis" not in log, log[-3000:]
+
+
+def test_a_following_worker_runs_once_per_seed_and_stops_cleanly(frontier, replica, tmp_path):  # noqa: F811
+    """`--follow`: waits for a seed, drains the round (one run record), waits for the next."""
+    import signal
+    import time
+
+    from tests.frontier import wait_until
+    db = tmp_path / "news.db"
+    proc = worker(frontier, db, tmp_path / "f", "--follow")
+
+    def finished_runs() -> int:
+        try:
+            return sum(1 for r in runs(db) if r["finish_reason"] == "finished")
+        except Exception:  # noqa: BLE001 - the store may not exist yet
+            return 0
+
+    time.sleep(2)  # waiting, with nothing seeded
+    assert proc.poll() is None
+    assert seed(frontier, replica + "/").returncode == 0
+    wait_until(lambda: finished_runs() == 1, [proc])
+    assert seed(frontier, replica + "/").returncode == 0  # the next scheduled round
+    wait_until(lambda: finished_runs() == 2, [proc])
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=60) == 0
+    first, second = runs(db)
+    assert json.loads(first["summary"])["items_new"] == len(articles())
+    assert json.loads(second["summary"])["items_new"] == 0  # everything was stored: skipped
+    assert json.loads(first["args"])["frontier_round"] != json.loads(second["args"])["frontier_round"]
+    assert (tmp_path / "f.out").read_text().count("healthy") == 2

@@ -56,7 +56,6 @@ class FrontierScheduler(Scheduler):
         self.lost: str | None = None  # why Redis can no longer be used, once it cannot
         self._enqueue = server.register_script(scripts.ENQUEUE)
         settings = crawler.settings
-        self.follow = settings.getbool("NEWSBOT_FRONTIER_FOLLOW")
         self.drain_wait = settings.getfloat("NEWSBOT_FRONTIER_DRAIN_WAIT", 3.0)
         self._quiet_since: float | None = None
         self._beaten = 0.0
@@ -170,7 +169,7 @@ class FrontierScheduler(Scheduler):
             slot.nextcall.schedule()
 
     def spider_idle(self, spider) -> None:
-        """Stay open while there is work anywhere in the crawl; with --follow, stay open."""
+        """Stay open while there is work anywhere in the crawl."""
         if self.lost:
             return
         try:
@@ -181,7 +180,7 @@ class FrontierScheduler(Scheduler):
             self.redis_lost(e)
             return
         now = time.monotonic()
-        if self.follow or held or queued:
+        if held or queued:
             self._quiet_since = None
             raise DontCloseSpider
         if self._quiet_since is None:
