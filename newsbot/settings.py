@@ -67,6 +67,9 @@ DOWNLOADER_MIDDLEWARES = {
 # ratio (newsbot/health.py); an ERROR line per such page would fail every run with one bad page.
 RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 
+# NEWSBOT_FRONTIER set: scrapy-redis's scheduler and dupefilter, no run lock (newsbot/frontier/).
+ADDONS = {"newsbot.frontier.addon.FrontierAddon": 0}
+
 EXTENSIONS = {
     # Before the run recorder (500): signal handlers run in this order, so the monitors'
     # results are in the stats by the time the run is judged and written to the store.

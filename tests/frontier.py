@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from newsbot.frontier import FrontierAddress
+from newsbot.frontier.address import FrontierAddress
 from tests.replica_truth import articles, expected_fields
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from newsbot.frontier import FrontierAddress
+from newsbot.frontier.address import FrontierAddress
 
 DEFAULT = "redis://127.0.0.1:6379/0"
 REDIS_SERVER = "/usr/bin/redis-server"

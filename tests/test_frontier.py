@@ -12,7 +12,8 @@ import redis
 from scrapy import Request
 from scrapy_redis import picklecompat
 
-from newsbot.frontier import FrontierError, frontier_settings, parse_frontier
+from newsbot.frontier.address import FrontierError, parse_frontier
+from newsbot.frontier.settings import frontier_settings
 from newsbot.frontier.inflight import InFlight, others_busy
 from newsbot.frontier.seed import seed, seed_request
 from newsbot.frontier import scripts

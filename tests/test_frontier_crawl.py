@@ -7,6 +7,7 @@ once, every field right (the years too: each worker reads the feeds and sitemaps
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 
@@ -37,9 +38,7 @@ def test_workers_store_the_replica_once(workers, frontier, replica, tmp_path):  
     # Nothing twice: the workers' runs stored 90 new articles between them.
     assert new_items(db) == len(articles())
     assert len(runs(db)) == workers
-    # Each worker took part (scrapy-redis's queue shares the work out) when there are several.
-    if workers > 1:
-        assert all(r["exit_status"] == 0 for r in runs(db))
+    assert all(r["exit_status"] == 0 for r in runs(db))  # each worker's own verdict
     # scrapy-redis 0.9.1 warns under Scrapy 2.19 (stats' spider argument, Spider.log); the layer
     # keeps all of it out of the log.
     for log in logs:
@@ -74,3 +73,19 @@ def test_a_following_worker_runs_once_per_seed_and_stops_cleanly(frontier, repli
     assert json.loads(second["summary"])["items_new"] == 0  # everything was stored: skipped
     assert json.loads(first["args"])["frontier_round"] != json.loads(second["args"])["frontier_round"]
     assert (tmp_path / "f.out").read_text().count("healthy") == 2
+
+
+def test_plain_scrapy_with_the_frontier_setting_is_a_worker(frontier, replica, tmp_path):  # noqa: F811
+    """NEWSBOT_FRONTIER alone (the add-on) switches `scrapy crawl` to the shared frontier."""
+    import subprocess
+
+    from tests.frontier import ROOT
+    db = tmp_path / "news.db"
+    assert seed(frontier, replica + "/").returncode == 0
+    out = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "portal",
+                          "-a", f"start_url={replica}/", "-s", f"NEWSBOT_FRONTIER={frontier.url}",
+                          "-s", f"NEWSBOT_FRONTIER_NAME={frontier.name}", "-s", f"NEWSBOT_DB={db}"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=240)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "'scheduler/dequeued/redis'" in out.stderr
+    assert_the_replica(stored(db), replica)

@@ -11,7 +11,7 @@ import time
 import pytest
 import redis
 
-from newsbot.frontier import FrontierAddress
+from newsbot.frontier.address import FrontierAddress
 from tests.frontier import (SLOW, article_count, assert_the_replica, finish, seed, stored,
                             wait_until, worker)
 from tests.redisserver import PrivateRedis, frontier  # noqa: F401 - a fixture

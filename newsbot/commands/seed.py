@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     # Imported here: a crawl without a frontier loads no Redis client.
     import redis
 
-    from newsbot.frontier import FrontierError, parse_frontier
+    from newsbot.frontier.address import FrontierError, parse_frontier
     from newsbot.frontier.seed import seed
     try:
         address = parse_frontier(args.frontier, args.name)

@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     # Imported here: a crawl without a frontier loads no Redis client.
     import redis
 
-    from newsbot.frontier import FrontierError, parse_frontier
+    from newsbot.frontier.address import FrontierError, parse_frontier
     try:
         address = parse_frontier(args.frontier, args.name)
         open_store(args.store).close()  # creates the schema; proves the address works
@@ -130,10 +130,10 @@ def wait_for_seed(address, follow: bool) -> dict | None:
 def worker_settings(args: argparse.Namespace, address):
     from scrapy.settings import Settings
 
-    from newsbot.frontier import frontier_settings
+    from newsbot.frontier.settings import frontier_settings
     settings = Settings()
     settings.setmodule("newsbot.settings", priority="project")
-    settings.setdict(frontier_settings(address), priority="cmdline")
+    settings.setdict(frontier_settings(address), priority="cmdline")  # as the add-on would
     settings.set("NEWSBOT_DB", args.store, priority="cmdline")
     if args.log_level:
         settings.set("LOG_LEVEL", args.log_level, priority="cmdline")

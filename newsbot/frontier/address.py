@@ -6,10 +6,6 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import redis
-from redis.backoff import ExponentialBackoff
-from redis.retry import Retry
-
 # Letters, digits and ._- only: the name becomes part of Redis keys and of scrapy-redis's key
 # templates, where a "%" would be read as a placeholder.
 NAME = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -35,8 +31,11 @@ class FrontierAddress:
     def key(self, *parts: str) -> str:
         return ":".join((self.prefix, *parts))
 
-    def connect(self, retries: int = RETRIES) -> redis.Redis:
-        """A client that reconnects on its own, with back-off, when Redis goes away."""
+    def connect(self, retries: int = RETRIES):
+        """A redis.Redis that reconnects on its own, with back-off, when Redis goes away."""
+        import redis
+        from redis.backoff import ExponentialBackoff
+        from redis.retry import Retry
         return redis.Redis.from_url(
             self.url, socket_timeout=10, socket_connect_timeout=5,
             retry=Retry(ExponentialBackoff(cap=4, base=0.25), retries),

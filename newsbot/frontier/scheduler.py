@@ -17,6 +17,7 @@ import time
 import redis
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
+from scrapy.utils.defer import deferred_from_coro
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy_redis import picklecompat
@@ -200,5 +201,4 @@ class FrontierScheduler(Scheduler):
         self.crawler.stats.set_value("newsbot/frontier/lost", str(error))
         engine = self.crawler.engine
         if engine is not None and engine.spider is not None:
-            from scrapy.utils.defer import deferred_from_coro
             deferred_from_coro(engine.close_spider_async(reason="frontier_unreachable"))
