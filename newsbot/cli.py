@@ -7,6 +7,7 @@ import importlib
 import sys
 
 from newsbot import __version__
+from newsbot.store.base import StoreError
 
 COMMANDS = ["serve", "demo", "crawl", "export", "runs", "extract", "sites", "check_site",
             "reextract", "report", "seed", "worker"]
@@ -39,6 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as e:
         print(f"newsbot {args.command}: {e}", file=sys.stderr)
         return 2
+    except StoreError as e:  # a store that went away mid-command (a PostgreSQL server down)
+        print(f"newsbot {args.command}: {e}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"newsbot {args.command}: interrupted", file=sys.stderr)
         return 130

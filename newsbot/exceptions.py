@@ -13,3 +13,7 @@ class DuplicateArticle(DropItem):
 
 class DuplicateContent(DropItem):
     """The same headline and body are stored under another canonical URL."""
+
+
+class StoreUnavailable(DropItem):
+    """The store stopped answering (past its retries): the crawl stops; a re-run fetches it."""

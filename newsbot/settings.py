@@ -87,12 +87,15 @@ NEWSBOT_MONITOR_MAX_ERRORS = 0
 NEWSBOT_MONITOR_FINISH_REASONS = ["finished"]
 
 # --- newsbot's own settings -------------------------------------------------------------
-# Where articles go: a SQLite path, or "" for an in-memory store (dedupe within the run only).
+# Where articles go: a SQLite path, a postgresql:// address (a store shared by many workers),
+# or "" for an in-memory store (dedupe within the run only).
 NEWSBOT_DB = ""
 # Which site profile (newsbot/sites/<name>.toml) the portal spider reads.
 NEWSBOT_SITE = "newsonjapan"
-# Articles written per SQLite transaction.
+# Articles written per SQLite transaction (PostgreSQL: failures and validators per transaction).
 NEWSBOT_STORE_BATCH = 200
+# How long (seconds) writes to a PostgreSQL store retry, with back-off, while the server is away.
+NEWSBOT_STORE_RETRY_SECONDS = 30
 # Fields an item must carry to be stored.
 NEWSBOT_REQUIRED_FIELDS = ["url", "canonical_url", "headline", "body", "published", "source"]
 # Longest Retry-After (seconds) a 429/503 is waited for; longer ones fail the page for this run.

@@ -12,6 +12,7 @@ from scrapy.utils.reactor import install_reactor, is_reactor_installed
 from scrapy.utils.test import get_crawler
 
 from newsbot.profiles import load_profile
+from tests.pg import Database, pg_url  # noqa: F401 - pg_url: a fresh PostgreSQL database
 
 # Crawlers built in tests expect a reactor, as in a real crawl (no crawl runs in-process here).
 if not is_reactor_installed():
@@ -49,3 +50,14 @@ def page(path: str, url_path: str | None = None, host: str = "http://127.0.0.1:8
 @pytest.fixture
 def profile():
     return load_profile("newsonjapan")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_address(request, tmp_path):
+    """Where a store-contract test keeps its store: a SQLite file, then a fresh PostgreSQL
+    database (tests/pg.py; the test fails when the server does not answer)."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "news.db")
+        return
+    with Database() as url:
+        yield url

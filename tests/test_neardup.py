@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newsbot.neardup import NearDupParams, Signer, refresh, shingles, similarity
-from newsbot.store import ArticleQuery, SqliteStore
+from newsbot.store import ArticleQuery, open_store
 from tests.corpora.pairs import (EXPECTED, EXTRA, FIRE, KNOWN, NHK_FIRE, NHK_SNOW, QUAKE,
                                  QUAKE_SYNDICATED, SNOW, stored, words)
 
@@ -13,8 +13,8 @@ SIGNER = Signer(NearDupParams())
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = SqliteStore(tmp_path / "news.db")
+def store(store_address):
+    s = open_store(store_address)
     s.begin_run("portal", "newsonjapan", "2026-01-12T09:00:00+00:00", {})
     yield s
     s.close()
@@ -62,13 +62,13 @@ def test_same_source_same_day_stories_stay_apart():
     assert SNOW["source"] == FIRE["source"] and SNOW["published"] == FIRE["published"]
 
 
-def test_a_later_run_compares_against_signatures_stored_earlier(tmp_path):
-    first = SqliteStore(tmp_path / "news.db")
+def test_a_later_run_compares_against_signatures_stored_earlier(store_address):
+    first = open_store(store_address)
     first.begin_run("portal", "newsonjapan", "2026-01-06T09:00:00+00:00", {})
     first.upsert_article(QUAKE, None)
     assert refresh(first, SIGNER)["signed"] == 1
     first.close()
-    later = SqliteStore(tmp_path / "news.db")
+    later = open_store(store_address)
     later.begin_run("portal", "newsonjapan", "2026-01-07T09:00:00+00:00", {})
     later.upsert_article(QUAKE_SYNDICATED, None)
     counts = refresh(later, SIGNER)
@@ -117,14 +117,14 @@ def test_only_stories_published_within_the_window_are_compared(store):
         QUAKE["canonical_url"]
 
 
-def test_a_later_run_keeps_a_group_head_published_before_its_window(tmp_path):
-    first = SqliteStore(tmp_path / "news.db")
+def test_a_later_run_keeps_a_group_head_published_before_its_window(store_address):
+    first = open_store(store_address)
     first.upsert_article(QUAKE, None)                                              # 01-06
     first.upsert_article(copy(QUAKE_SYNDICATED, "http://t/m.php", "2026-01-30"), None)  # +24
     refresh(first, SIGNER)
     assert marks(first)["http://t/m.php"] == QUAKE["canonical_url"]
     first.close()
-    later = SqliteStore(tmp_path / "news.db")
+    later = open_store(store_address)
     later.upsert_article(copy(QUAKE_SYNDICATED, "http://t/m1.php", "2026-02-20"), None)  # +45
     counts = refresh(later, SIGNER)
     # compared: the new article, the one 21 days before it, and that one's head from 01-06

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from newsbot.store import SqliteStore
+from newsbot.store import SqliteStore, open_store
 from newsbot.store.schema import MIGRATIONS, statements
 
 ARTICLE = {"canonical_url": "http://h/a/1", "url": "http://h/a/1?ref=x", "headline": "H",
@@ -13,8 +13,8 @@ ARTICLE = {"canonical_url": "http://h/a/1", "url": "http://h/a/1?ref=x", "headli
            "extracted_by": {"headline": "profile:h1.headline", "body": "generic:text:newsbot"}}
 
 
-def test_extracted_by_is_stored_and_read_back_as_an_object(tmp_path):
-    store = SqliteStore(tmp_path / "a.db")
+def test_extracted_by_is_stored_and_read_back_as_an_object(store_address):
+    store = open_store(store_address)
     store.upsert_article(ARTICLE, None)
     store.upsert_article({**ARTICLE, "canonical_url": "http://h/a/2", "content_hash": "c2",
                           "extracted_by": None}, None)
@@ -23,8 +23,14 @@ def test_extracted_by_is_stored_and_read_back_as_an_object(tmp_path):
     assert rows["http://h/a/1"]["extracted_by"] == ARTICLE["extracted_by"]
     assert rows["http://h/a/2"]["extracted_by"] == {}
     store.close()
-    raw = sqlite3.connect(tmp_path / "a.db").execute(
-        "SELECT extracted_by FROM articles WHERE canonical_url = 'http://h/a/1'").fetchone()[0]
+    if store_address.startswith("postgresql://"):
+        import psycopg
+        with psycopg.connect(store_address) as conn:
+            raw = conn.execute("SELECT extracted_by FROM articles "
+                               "WHERE canonical_url = 'http://h/a/1'").fetchone()[0]
+    else:
+        raw = sqlite3.connect(store_address).execute(
+            "SELECT extracted_by FROM articles WHERE canonical_url = 'http://h/a/1'").fetchone()[0]
     assert raw == '{"body": "generic:text:newsbot", "headline": "profile:h1.headline"}'
 
 

@@ -1,9 +1,13 @@
 import sqlite3
+import subprocess
+import sys
 
+import psycopg
 import pytest
 
-from newsbot.store import SqliteStore, StoreError, open_store
+from newsbot.store import SqliteStore, StoreError, open_store, schema_pg
 from newsbot.store.schema import MIGRATION_NAMES
+from tests.pg import Database, free_port
 
 
 def article(url="http://h/article/1.php", body="Body.", **extra):
@@ -13,8 +17,8 @@ def article(url="http://h/article/1.php", body="Body.", **extra):
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = SqliteStore(tmp_path / "news.db", batch_size=2)
+def store(store_address):
+    s = open_store(store_address, batch_size=2)
     s.begin_run("portal", "newsonjapan", "2026-01-12T09:00:00+00:00", {"max_pages": 2})
     yield s
     s.close()
@@ -105,21 +109,137 @@ def test_text_full_of_sql_is_stored_verbatim(store):
     assert stored["body"] == nasty and stored["headline"] == nasty
 
 
-def test_batches_commit_so_a_second_connection_sees_them(tmp_path, store):
+def test_batches_commit_so_a_second_connection_sees_them(store_address, store):
     store.upsert_article(article(), None)
     store.upsert_article(article(url="http://h/article/3.php", body="Three."), None)  # batch of 2
-    other = sqlite3.connect(tmp_path / "news.db")
-    assert other.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 2
+    store.record_failure("http://h/1", "HTTP 500", 500, "2026-01-12T09:00:01+00:00")
+    store.record_failure("http://h/2", "HTTP 500", 500, "2026-01-12T09:00:02+00:00")  # and 2
+    other = open_store(store_address)
+    try:
+        assert other.counts()["articles"] == 2 and other.counts()["failures"] == 2
+    finally:
+        other.close()
 
 
 def test_two_processes_creating_one_store_at_once_both_succeed(tmp_path):
     """The second waits for the first's migrations and must not apply them again."""
-    import subprocess
-    import sys
-    code = "import sys; from newsbot.store import SqliteStore; SqliteStore(sys.argv[1]).close()"
+    code = "import sys; from newsbot.store import open_store; open_store(sys.argv[1]).close()"
     for attempt in range(5):
         db = tmp_path / f"race{attempt}.db"
-        procs = [subprocess.Popen([sys.executable, "-c", code, str(db)], stderr=subprocess.PIPE,
-                                  text=True) for _ in range(4)]
-        errors = [p.communicate(timeout=60)[1] for p in procs]
-        assert [p.returncode for p in procs] == [0, 0, 0, 0], errors
+        errors = race(code, str(db))
+        assert errors == [""] * 4, errors
+
+
+def test_two_processes_creating_one_postgres_store_at_once_both_succeed():
+    code = "import sys; from newsbot.store import open_store; open_store(sys.argv[1]).close()"
+    for _ in range(3):
+        with Database() as url:
+            errors = race(code, url)
+            assert errors == [""] * 4, errors
+            with psycopg.connect(url) as conn:
+                applied = [r[0] for r in conn.execute(
+                    "SELECT name FROM schema_migrations ORDER BY seq")]
+            assert applied == MIGRATION_NAMES
+
+
+def race(code: str, address: str, n: int = 4) -> list[str]:
+    """Start ``n`` processes on one store at once; their standard errors (all "" when fine)."""
+    procs = [subprocess.Popen([sys.executable, "-c", code, address], stderr=subprocess.PIPE,
+                              text=True) for _ in range(n)]
+    errors = [p.communicate(timeout=60)[1] for p in procs]
+    return [e if p.returncode else "" for p, e in zip(procs, errors)]
+
+
+def test_both_stores_name_the_same_migrations_in_the_same_order():
+    assert schema_pg.MIGRATION_NAMES == MIGRATION_NAMES
+
+
+def test_a_postgres_store_is_created_versioned(pg_url):
+    open_store(pg_url).close()
+    with psycopg.connect(pg_url) as conn:
+        applied = [r[0] for r in conn.execute("SELECT name FROM schema_migrations ORDER BY seq")]
+        tables = {r[0] for r in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+    assert applied == MIGRATION_NAMES
+    assert {"articles", "related_links", "popular_snapshots", "popular_entries", "failures",
+            "runs", "article_history", "fetch_validators", "near_duplicate_signatures"} <= tables
+
+
+def test_a_postgres_store_from_a_newer_newsbot_is_refused_untouched(pg_url):
+    open_store(pg_url).close()
+    with psycopg.connect(pg_url) as conn:
+        conn.execute("INSERT INTO schema_migrations (name) VALUES ('9999_from_the_future')")
+    with pytest.raises(StoreError, match="does not know .*9999_from_the_future"):
+        open_store(pg_url)
+    with pytest.raises(StoreError, match="does not know .*9999_from_the_future"):
+        open_store(pg_url, readonly=True)
+
+
+def test_readonly_refuses_a_postgres_database_that_is_not_a_store(pg_url):
+    with pytest.raises(StoreError, match="not a newsbot store"):
+        open_store(pg_url, readonly=True)
+
+
+def test_postgres_addresses_take_either_scheme(pg_url):
+    short = pg_url.replace("postgresql://", "postgres://", 1)
+    store = open_store(short)
+    assert type(store).__name__ == "PostgresStore" and store.counts()["articles"] == 0
+    store.close()
+
+
+def test_an_unreachable_server_is_a_one_line_store_error():
+    port = free_port()
+    with pytest.raises(StoreError, match=f"cannot open the PostgreSQL store at 127.0.0.1:{port}/x"):
+        open_store(f"postgresql://postgres@127.0.0.1:{port}/x")
+
+
+def test_a_postgres_upsert_of_stored_text_is_a_duplicate_and_writes_nothing(pg_url):
+    store = open_store(pg_url)
+    store.begin_run("portal", "newsonjapan", "2026-01-12T09:00:00+00:00", {})
+    assert store.upsert_article(article(), None) == "new"
+    assert store.upsert_article(article(), None) == "duplicate"  # same URL, same text
+    assert store.upsert_article(article(url="http://h/article/7.php"), None) == "duplicate"
+    assert store.upsert_article(article(body="Edited."), None) == "updated"
+    assert [a["canonical_url"] for a in store.iter_articles()] == ["http://h/article/1.php"]
+    assert [h["body"] for h in store.history("http://h/article/1.php")] == ["Body."]
+    store.close()
+
+
+def test_postgres_keeps_text_verbatim_but_nul_which_it_cannot_hold(pg_url):
+    store = open_store(pg_url)
+    store.begin_run("portal", "newsonjapan", "2026-01-12T09:00:00+00:00", {})
+    store.upsert_article(article(body="a\x00b %s ? $1 'q'"), None)
+    [stored] = list(store.iter_articles())
+    assert stored["body"] == "a\ufffdb %s ? $1 'q'"
+    store.close()
+
+
+def test_what_scheduled_runs_ask_of_the_store(store_address):
+    """first_runs, recent_articles with validators, previous_run, history: on both stores."""
+    first = open_store(store_address, batch_size=100)
+    run1 = first.begin_run("portal", "newsonjapan", "2026-01-12T09:00:00+00:00", {})
+    first.upsert_article(article(published="2026-01-05"), None)
+    first.upsert_article(article(url="http://h/article/3.php", body="Three.",
+                                 published="2025-12-01"), None)
+    first.save_validators("http://h/article/1.php", '"etag-1"', "Mon, 05 Jan 2026 09:00:00 GMT",
+                          "2026-01-12T09:00:01+00:00")
+    recent = list(first.recent_articles("2026-01-01"))
+    assert [(r.canonical_url, r.etag, r.last_modified) for r in recent] == [
+        ("http://h/article/1.php", '"etag-1"', "Mon, 05 Jan 2026 09:00:00 GMT")]
+    first.end_run("2026-01-12T09:01:00+00:00", "finished", {})
+    first.close()
+    later = open_store(store_address)
+    assert later.previous_run()["id"] == run1
+    run2 = later.begin_run("portal", "newsonjapan", "2026-01-13T09:00:00+00:00", {})
+    assert later.previous_run() == {"id": run1, "finish_reason": "finished",
+                                    "finished_at": "2026-01-12T09:01:00+00:00"}
+    assert later.first_runs(["http://h/article/3.php", "http://h/article/9.php"] * 600) == \
+        {"http://h/article/3.php": run1}
+    assert later.upsert_article(article(body="Edited.", crawled_at="2026-01-13T09:00:05+00:00"),
+                                None) == "updated"
+    [old] = later.history("http://h/article/1.php")
+    assert (old["body"], old["replaced_at"], old["replaced_by_run"]) == (
+        "Body.", "2026-01-13T09:00:05+00:00", run2)
+    assert old["related"] == [{"url": "http://h/article/2.php", "title": "Two", "source": None}]
+    assert later.find_article("http://h/article/1.php").last_run_id == run2
+    later.close()

@@ -11,7 +11,7 @@ from pathlib import Path
 from newsbot.cli import UsageError
 from newsbot.exports import WRITERS
 from newsbot.exports.schema import NAMES, SCHEMA_VERSION
-from newsbot.store import ArticleQuery, SqliteStore, StoreError
+from newsbot.store import ArticleQuery, ArticleStore, StoreError, is_postgres, open_store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,7 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                             description="One record per stored article, with related links and "
                                         "the popular ranking seen on its page. Filters combine "
                                         "(all must hold); --section and --source repeat (any).")
-    parser.add_argument("--db", required=True, help="SQLite store to read")
+    parser.add_argument("--db", "--store", dest="db", required=True,
+                        help="store to read: a SQLite file or a "
+                             "postgresql://USER@HOST:PORT/DB address")
     parser.add_argument("--format", default="jsonl", help=f"one of: {', '.join(WRITERS)}")
     parser.add_argument("-o", "--output", help="file to write (default: standard output; "
                                                "parquet needs a file)")
@@ -70,16 +72,17 @@ def iso_date(value: str | None, option: str) -> str | None:
         raise UsageError(f"{option} takes a date as YYYY-MM-DD, not {value!r}") from None
 
 
-def open_readonly(db: str) -> SqliteStore:
-    if not Path(db).is_file():
+def open_readonly(db: str) -> ArticleStore:
+    """A SQLite file or a PostgreSQL database, read only; a usage error when it is no store."""
+    if not is_postgres(db) and not Path(db).is_file():
         raise UsageError(f"no store at {db}")
     try:
-        return SqliteStore(db, readonly=True)
+        return open_store(db, readonly=True)
     except StoreError as e:
         raise UsageError(str(e)) from None
 
 
-def write_all(store: SqliteStore, query: ArticleQuery, fmt: str, output: str | None) -> int:
+def write_all(store: ArticleStore, query: ArticleQuery, fmt: str, output: str | None) -> int:
     """Stream the matching articles through the format's writer; returns how many."""
     writer_class = WRITERS[fmt]
     try:
@@ -107,7 +110,15 @@ def write_manifest(args: argparse.Namespace, query: ArticleQuery, count: int) ->
     """FILE.meta.json beside the export: schema version, filters, count (CSV and JSON Lines
     have no place for metadata of their own; Parquet also carries the version inside)."""
     manifest = {"schema_version": SCHEMA_VERSION, "format": args.format, "articles": count,
-                "fields": NAMES, "query": vars(query), "store": str(Path(args.db).resolve()),
+                "fields": NAMES, "query": vars(query), "store": store_name(args.db),
                 "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     Path(args.output + ".meta.json").write_text(json.dumps(manifest, indent=2) + "\n",
                                                 encoding="utf-8")
+
+
+def store_name(db: str) -> str:
+    """The store as the manifest names it: a file's full path, a PostgreSQL host and database."""
+    if is_postgres(db):
+        from newsbot.store.reconnect import where
+        return f"postgresql://{where(db)}"  # no user or password in a file others may read
+    return str(Path(db).resolve())

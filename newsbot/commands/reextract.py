@@ -27,8 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                                         "without touching the network.")
     parser.add_argument("--warc", dest="replay", required=True, metavar="DIR",
                         help="directory of .warc.gz files written by newsbot crawl --warc")
-    parser.add_argument("--db", required=True,
-                        help="SQLite store to fill (a new path: a fresh store)")
+    parser.add_argument("--db", "--store", dest="db", required=True,
+                        help="store to fill: a SQLite file (a new path: a fresh store) or a "
+                             "postgresql://USER@HOST:PORT/DB address")
     parser.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING or ERROR")
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                         help="any Scrapy or newsbot setting")

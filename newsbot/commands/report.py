@@ -20,7 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                                         "stories and a watch list, for a period of published "
                                         f"dates (default: the {DEFAULT_DAYS} days up to the "
                                         "newest article).")
-    parser.add_argument("--db", required=True, help="SQLite store to read")
+    parser.add_argument("--db", "--store", dest="db", required=True,
+                        help="store to read: a SQLite file or a "
+                             "postgresql://USER@HOST:PORT/DB address")
     parser.add_argument("--since", help="first day of the period (YYYY-MM-DD)")
     parser.add_argument("--until", help="last day of the period (YYYY-MM-DD)")
     parser.add_argument("--watch", action="append", default=[], metavar="TERM",

@@ -30,7 +30,9 @@ MINIMUMS = {"NEWSBOT_STORE_BATCH": 1, "NEWSBOT_RETRY_AFTER_MAX": 0}
 
 
 def add_crawl_options(parser: argparse.ArgumentParser, default_db: str) -> None:
-    parser.add_argument("--db", default=default_db, help=f"SQLite store (default: {default_db})")
+    parser.add_argument("--db", "--store", dest="db", default=default_db,
+                        help="where articles go: a SQLite file or a postgresql://USER@HOST:PORT/DB "
+                             f"address shared by many workers (default: {default_db})")
     parser.add_argument("--site", default="newsonjapan",
                         help="site profile: a name from `newsbot sites` or a profile file's path")
     parser.add_argument("--max-pages", type=int, default=None,

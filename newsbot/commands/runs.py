@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 from newsbot.cli import UsageError
+from newsbot.commands.export import open_readonly
 from newsbot.commands.run import recorded_verdict
-from newsbot.store import SqliteStore, StoreError
 
 COLUMNS = ("id", "started_at", "finished_at", "finish_reason", "exit_status", "pages_fetched",
            "items_new", "items_updated", "items_duplicate", "errors")
@@ -18,7 +17,9 @@ HEADINGS = ("run", "started", "finished", "reason", "exit", "pages", "new", "upd
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("runs", help="list recent crawl runs and their health",
                             description="Recent runs recorded in a store, newest first.")
-    parser.add_argument("--db", required=True, help="SQLite store to read")
+    parser.add_argument("--db", "--store", dest="db", required=True,
+                        help="store to read: a SQLite file or a "
+                             "postgresql://USER@HOST:PORT/DB address")
     parser.add_argument("--json", action="store_true", help="print a JSON array instead of a table")
     parser.add_argument("--limit", type=int, default=20, help="how many runs (default 20)")
     parser.set_defaults(func=run)
@@ -27,12 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UsageError(f"--limit must be 1 or more, not {args.limit}")
-    if not Path(args.db).is_file():
-        raise UsageError(f"no store at {args.db}")
-    try:
-        store = SqliteStore(args.db, readonly=True)
-    except StoreError as e:
-        raise UsageError(str(e)) from None
+    store = open_readonly(args.db)
     try:
         records = [record(r) for r in store.runs(limit=args.limit)]
     finally:

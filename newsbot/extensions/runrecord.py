@@ -6,6 +6,8 @@ The run record ends with a verdict (newsbot.health): a summary, an exit status a
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from scrapy import signals
@@ -13,14 +15,24 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.defer import deferred_from_coro
 
 from newsbot import signals as newsbot_signals
-from newsbot.exceptions import DuplicateArticle, DuplicateContent
+from newsbot.exceptions import DuplicateArticle, DuplicateContent, StoreUnavailable
 from newsbot.health import Thresholds, verdict
+from newsbot.lock import NoLock
 from newsbot.resume import close_jobdir, prepare_jobdir
-from newsbot.store import ArticleStore, StoreLocked, open_store
+from newsbot.store import ArticleStore, StoreError, StoreLocked, open_store
 
 logger = logging.getLogger(__name__)
+
+
+def _store_error_in_one_line(record: logging.LogRecord) -> bool:
+    """A spider callback that met a store gone away: its reason, without a traceback."""
+    if record.exc_info and isinstance(record.exc_info[1], StoreError):
+        record.msg, record.args = f"{record.getMessage()}: {record.exc_info[1]}", None
+        record.exc_info = record.exc_text = None
+    return True
 
 
 def utcnow() -> str:
@@ -32,11 +44,13 @@ class RunRecorder:
 
     def __init__(self, crawler: Crawler, address: str, batch_size: int,
                  thresholds: Thresholds | None = None, jobdir: str | None = None,
-                 run_lock: bool = True):
+                 run_lock: bool = True, retry_seconds: float = 30.0):
         self.crawler = crawler
-        self.run_lock = run_lock
         self.address = address
         self.batch_size = batch_size
+        self.run_lock = run_lock
+        self.retry_seconds = retry_seconds
+        self.store_down: str | None = None  # why the store stopped answering, once it did
         self.thresholds = thresholds or Thresholds()
         self.jobdir = jobdir
         self.locked_out: str | None = None  # why this run may not crawl, when it may not
@@ -50,8 +64,10 @@ class RunRecorder:
         settings = crawler.settings
         ext = cls(crawler, settings.get("NEWSBOT_DB", ""), settings.getint("NEWSBOT_STORE_BATCH", 200),
                   Thresholds.from_settings(settings), settings.get("JOBDIR") or None,
-                  settings.getbool("NEWSBOT_RUN_LOCK", True))
+                  settings.getbool("NEWSBOT_RUN_LOCK", True),
+                  settings.getfloat("NEWSBOT_STORE_RETRY_SECONDS", 30.0))
         ext.take_lock()
+        logging.getLogger("scrapy.core.scraper").addFilter(_store_error_in_one_line)
         crawler.signals.connect(ext.spider_opened, signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signals.spider_closed)
         crawler.signals.connect(ext.item_dropped, signals.item_dropped)
@@ -72,18 +88,26 @@ class RunRecorder:
     def store(self) -> ArticleStore:
         """Opened on first use: the pipelines' open_spider runs before spider_opened."""
         if self._store is None:
-            self._store = open_store(self.address, self.batch_size)
+            self._store = open_store(self.address, self.batch_size,
+                                     retry_seconds=self.retry_seconds)
         return self._store
 
-    def take_lock(self) -> None:
-        """Before the scheduler opens: one run per store, and JOBDIR state only if trustworthy.
-
-        Frontier workers share one store on purpose (NEWSBOT_RUN_LOCK off): each records its
-        own run, and the frontier, not the lock, keeps them from doing the same work."""
-        if not self.run_lock:
-            return
+    @contextmanager
+    def storing(self) -> Iterator[ArticleStore]:
+        """How pipelines reach the store: once it is gone, each item drops in one log line."""
+        if self.store_down:
+            raise StoreUnavailable(self.store_down)
         try:
-            self._lock = self.store.lock().acquire()
+            yield self.store
+        except StoreError as e:
+            self.store_failed(e)
+            raise StoreUnavailable(str(e)) from None
+
+    def take_lock(self) -> None:
+        """Before the scheduler opens: one run per store, and JOBDIR state only if trustworthy."""
+        try:
+            # Workers sharing one frontier share the store too: no run lock between them.
+            self._lock = self.store.lock().acquire() if self.run_lock else NoLock()
         except StoreLocked as e:
             self.locked_out = str(e)
             self._store.close()
@@ -115,27 +139,42 @@ class RunRecorder:
         try:
             self.store.end_run(utcnow(), reason, stats, summary, exit_status, health)
             self.store.close()
+        except StoreError as e:  # the run stays unfinished in the store, as a killed one would
+            logger.error("the run could not be recorded: %s", e)
         finally:
             if self.jobdir:
                 close_jobdir(self.jobdir, reason)
-            if self._lock is not None:
-                self._lock.release()
+            self._lock.release()
 
     def page_failed(self, url: str, reason: str, status: int | None = None) -> None:
-        self.store.record_failure(url, reason, status, utcnow())
+        try:
+            self.store.record_failure(url, reason, status, utcnow())
+        except StoreError as e:  # a full batch met a store that is gone
+            self.store_failed(e)
 
     def item_dropped(self, item, response: Response | None, exception: Exception, spider) -> None:
-        if isinstance(exception, (DuplicateArticle, DuplicateContent)):
-            return  # a duplicate is the crawl working, not a broken page
+        if isinstance(exception, (DuplicateArticle, DuplicateContent, StoreUnavailable)):
+            return  # a duplicate is the crawl working, not a broken page; nor is a store gone
         url = getattr(item, "url", None) or (response.url if response is not None else "?")
         self.page_failed(url, f"{type(exception).__name__}: {exception}")
 
     def item_error(self, item, response: Response | None, spider, failure) -> None:
         """A pipeline raised something other than DropItem: Scrapy logs it, this records it."""
+        if failure.check(StoreError):
+            self.store_failed(failure.value)
         url = getattr(item, "url", None) or (response.url if response is not None else "?")
         self.page_failed(url, f"{failure.type.__name__} in a pipeline: {failure.getErrorMessage()}")
 
+    def store_failed(self, error: Exception) -> None:
+        """The store is gone past its retries: stop the crawl; a re-run fetches what is missing."""
+        if self.store_down is None:
+            self.store_down = str(error)
+            logger.error("%s; the crawl stops (run it again once the store is back)", error)
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_unavailable"))
+
     def spider_error(self, failure, response: Response, spider) -> None:
+        if failure.check(StoreError):
+            self.store_failed(failure.value)
         if failure.check(HttpError):
             return  # already recorded by the spider's errback
         self.page_failed(response.url, f"{failure.type.__name__}: {failure.getErrorMessage()}",

@@ -18,8 +18,9 @@ class DedupePipeline:
 
     def process_item(self, item):
         adapter = ItemAdapter(item)
-        store = self.recorder.store
-        stored = store.find_article(adapter["canonical_url"])
+        with self.recorder.storing() as store:
+            stored = store.find_article(adapter["canonical_url"])
+            same = None if stored is not None else store.find_content(adapter["content_hash"])
         if stored is not None:
             if stored.last_run_id == store.run_id:
                 raise DuplicateArticle(f"{adapter['canonical_url']} already stored in this run "
@@ -28,7 +29,6 @@ class DedupePipeline:
                 raise DuplicateArticle(f"{adapter['canonical_url']} unchanged since run "
                                        f"{stored.last_run_id}")
             return item  # changed since an earlier run: the store updates it in place
-        same = store.find_content(adapter["content_hash"])
         if same is not None:
             raise DuplicateContent(f"{adapter['url']} repeats the text of {same}")
         return item

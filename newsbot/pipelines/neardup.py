@@ -34,17 +34,20 @@ class NearDuplicatePipeline:
 
     def process_item(self, item):
         adapter = ItemAdapter(item)
-        store = self.recorder.store
-        stored = store.find_article(adapter["canonical_url"])
-        if stored is not None:  # signed now, while the body is at hand; grouped at the close
-            signature = self.signer.sign(adapter["body"])
-            store.save_signature(stored.pk, self.signer.params.scheme, signature)
+        with self.recorder.storing() as store:
+            stored = store.find_article(adapter["canonical_url"])
+            if stored is not None:  # signed now, while the body is at hand; grouped at the close
+                store.save_signature(stored.pk, self.signer.params.scheme,
+                                     self.signer.sign(adapter["body"]))
+        if stored is not None:
             self.fresh.append(adapter.get("published"))
             if self.stats:
                 self.stats.inc_value("newsbot/neardup/signed")
         return item
 
     def close_spider(self, spider=None) -> None:
+        if self.recorder.store_down:
+            return  # grouped by the next run, which signs what this one could not
         counts = refresh(self.recorder.store, self.signer, self.fresh)
         if self.stats:
             self.stats.inc_value("newsbot/neardup/signed", counts.pop("signed"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from itemadapter import ItemAdapter
 
 from newsbot import signals as newsbot_signals
+from newsbot.exceptions import DuplicateContent
 from newsbot.extensions.runrecord import RunRecorder
 from newsbot.store.sqlite import ranking_hash
 
@@ -24,9 +25,12 @@ class StorePipeline:
 
     def process_item(self, item):
         adapter = ItemAdapter(item)
-        store = self.recorder.store
-        # A shallow dict: asdict() deep-copies the related and popular lists the store only reads.
-        outcome = store.upsert_article(dict(adapter.items()), self.snapshot(adapter))
+        with self.recorder.storing() as store:
+            # A shallow dict: asdict() deep-copies the related and popular lists the store only
+            # reads.
+            outcome = store.upsert_article(dict(adapter.items()), self.snapshot(adapter))
+        if outcome == "duplicate":  # a shared store: another worker kept it first
+            raise DuplicateContent(f"{adapter['url']} was stored by another writer first")
         if self.stats:
             self.stats.inc_value(f"newsbot/store/{outcome}")
         return item
@@ -54,6 +58,8 @@ class StorePipeline:
         return self.snapshots[key]
 
     def close_spider(self, spider=None) -> None:
+        if self.recorder.store_down:
+            return  # nothing more can be written; a re-run stores what this one could not
         for ranking, taken_at in self.home_rankings:
             self.save_ranking(ranking, taken_at)
         self.recorder.store.commit()
