@@ -9,11 +9,24 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from newsbot.frontier.address import FrontierAddress
 from tests.replica_truth import articles, expected_fields
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWSBOT = [sys.executable, "-m", "newsbot"]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    """The shared store: one SQLite file (workers on one machine) or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield tmp_path / "news.db"
+        return
+    from tests.pg import Database
+    with Database() as url:
+        yield url
 
 
 def seed(frontier: FrontierAddress, url: str, *extra: str) -> subprocess.CompletedProcess:
@@ -47,18 +60,27 @@ def stored(db: Path) -> dict[str, dict]:
     return found
 
 
-def runs(db: Path) -> list[dict]:
-    with sqlite3.connect(db) as con:
-        con.row_factory = sqlite3.Row
-        return [dict(r) for r in con.execute("SELECT * FROM runs ORDER BY id")]
+def runs(store: str | Path) -> list[dict]:
+    """`newsbot runs --json`, oldest first: one run per worker (and per round)."""
+    out = subprocess.run(NEWSBOT + ["runs", "--db", str(store), "--json", "--limit", "100"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return sorted(json.loads(out.stdout), key=lambda r: r["id"])
 
 
-def new_items(db: Path) -> int:
+def new_items(store: str | Path) -> int:
     """Articles the workers' runs stored as new, added up: each article once in all."""
-    return sum(json.loads(r["summary"])["items_new"] for r in runs(db))
+    return sum(r["items_new"] for r in runs(store))
 
 
-def article_count(db: Path) -> int:
+def article_count(db: str | Path) -> int:
+    if str(db).startswith("postgresql://"):
+        import psycopg
+        try:
+            with psycopg.connect(str(db), connect_timeout=2) as con:
+                return con.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        except psycopg.Error:
+            return 0  # not created yet
     try:
         con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
         try:

@@ -12,8 +12,8 @@ import pytest
 import redis
 
 from newsbot.frontier.address import FrontierAddress
-from tests.frontier import (SLOW, article_count, assert_the_replica, finish, seed, stored,
-                            wait_until, worker)
+from tests.frontier import (SLOW, article_count, assert_the_replica, finish, seed,  # noqa: F401
+                            store, stored, wait_until, worker)
 from tests.redisserver import PrivateRedis, frontier  # noqa: F401 - a fixture
 from tests.replica import ReplicaServer
 from tests.replica_truth import SITE
@@ -30,8 +30,8 @@ def logs(tmp_path, names) -> str:
                      for n in names)
 
 
-def test_a_killed_worker_loses_nothing(frontier, replica, tmp_path):  # noqa: F811
-    db = tmp_path / "news.db"
+def test_a_killed_worker_loses_nothing(store, frontier, replica, tmp_path):  # noqa: F811
+    db = store
     assert seed(frontier, replica + "/").returncode == 0
     victim, *others = procs = [worker(frontier, db, tmp_path / f"w{n}", *SLOW) for n in range(3)]
     client = redis.Redis.from_url(frontier.url)
