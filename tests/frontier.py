@@ -9,24 +9,11 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from newsbot.frontier.address import FrontierAddress
 from tests.replica_truth import articles, expected_fields
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWSBOT = [sys.executable, "-m", "newsbot"]
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    """The shared store: one SQLite file (workers on one machine) or a fresh PostgreSQL database."""
-    if request.param == "sqlite":
-        yield tmp_path / "news.db"
-        return
-    from tests.pg import Database
-    with Database() as url:
-        yield url
 
 
 def seed(frontier: FrontierAddress, url: str, *extra: str) -> subprocess.CompletedProcess:
@@ -35,7 +22,8 @@ def seed(frontier: FrontierAddress, url: str, *extra: str) -> subprocess.Complet
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
 
 
-def worker(frontier: FrontierAddress, store: str | Path, log: Path, *extra: str) -> subprocess.Popen:
+def worker(frontier: FrontierAddress, store: str | Path, log: Path,
+           *extra: str) -> subprocess.Popen:
     """A worker process; its stdout (the summary) and log go to ``log``.out / ``log``.err."""
     out = open(f"{log}.out", "w")
     err = open(f"{log}.err", "w")
@@ -110,7 +98,8 @@ def assert_the_replica(exported: dict[str, dict], replica: str) -> None:
         got = {name: exported[url][name] for name in expected}
         if exported[url]["url"].startswith(f"{replica}/html/newsdesk/"):
             expected["summary"] = None  # stored from its old-layout page, which has none
-        assert got == expected, (url, {k: (got[k], expected[k]) for k in got if got[k] != expected[k]})
+        assert got == expected, (url, {k: (got[k], expected[k])
+                                       for k in got if got[k] != expected[k]})
 
 
 # Slow enough to be caught mid-crawl (about ten pages a second per worker), fast enough to end.

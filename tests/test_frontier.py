@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-import redis
 from scrapy import Request
 from scrapy_redis import picklecompat
 
@@ -18,7 +17,6 @@ from newsbot.frontier.inflight import InFlight, others_busy
 from newsbot.frontier.seed import seed, seed_request
 from newsbot.frontier import scripts
 from tests.frontier import ROOT
-from tests.redisserver import frontier  # noqa: F401 - a fixture
 
 
 @pytest.mark.parametrize("url, name, problem", [
@@ -39,7 +37,7 @@ def test_two_crawl_names_share_no_key():
     assert not set(frontier_settings(one).values()) & {two.key("requests"), two.key("dupefilter")}
 
 
-def test_enqueue_filters_by_fingerprint_in_the_same_step(frontier):  # noqa: F811
+def test_enqueue_filters_by_fingerprint_in_the_same_step(frontier):
     client = frontier.connect()
     enqueue = client.register_script(scripts.ENQUEUE)
     keys = [frontier.key("requests"), frontier.key("dupefilter")]
@@ -50,7 +48,7 @@ def test_enqueue_filters_by_fingerprint_in_the_same_step(frontier):  # noqa: F81
     assert client.smembers(keys[1]) == {b"fp-a"}
 
 
-def test_a_taken_request_is_held_until_settled_and_a_dead_workers_come_back(frontier):  # noqa: F811
+def test_a_taken_request_is_held_until_settled_and_a_dead_workers_come_back(frontier):
     client = frontier.connect()
     queue = frontier.key("requests")
     client.zadd(queue, {b"first": -10, b"second": 0})
@@ -74,7 +72,7 @@ def test_a_taken_request_is_held_until_settled_and_a_dead_workers_come_back(fron
     assert client.smembers(frontier.key("workers")) == {b"me"}
 
 
-def test_seed_queues_home_pages_for_parse_seed_and_starts_a_round_when_idle(frontier):  # noqa: F811
+def test_seed_queues_home_pages_for_parse_seed_and_starts_a_round_when_idle(frontier):
     client = frontier.connect()
     client.sadd(frontier.key("dupefilter"), "from the last round")
     args = {"site": "newsonjapan", "start_url": "http://a.test/,http://b.test/"}
@@ -111,7 +109,7 @@ def test_commands_refuse_bad_input_in_one_line(tmp_path):
         assert out.returncode == 2 and len(out.stderr.strip().splitlines()) == 1, out.stderr
 
 
-def test_a_worker_with_nothing_seeded_says_so(frontier, tmp_path):  # noqa: F811
+def test_a_worker_with_nothing_seeded_says_so(frontier, tmp_path):
     out = subprocess.run([sys.executable, "-m", "newsbot", "worker", "--frontier", frontier.url,
                           "--name", frontier.name, "--store", str(tmp_path / "s.db")],
                          cwd=ROOT, capture_output=True, text=True, timeout=60)

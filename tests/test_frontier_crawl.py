@@ -10,9 +10,7 @@ import sys
 
 import pytest
 
-from tests.frontier import (assert_the_replica, finish, new_items, runs, seed, store,  # noqa: F401
-                            stored, worker)
-from tests.redisserver import frontier  # noqa: F401 - a fixture
+from tests.frontier import assert_the_replica, finish, new_items, runs, seed, stored, worker
 from tests.replica import ReplicaServer
 from tests.replica_truth import SITE, articles
 
@@ -24,8 +22,8 @@ def replica():
 
 
 @pytest.mark.parametrize("workers", [1, 2, 3])
-def test_workers_store_the_replica_once(workers, store, frontier, replica, tmp_path):  # noqa: F811
-    db = store
+def test_workers_store_the_replica_once(workers, store_address, frontier, replica, tmp_path):
+    db = store_address
     seeded = seed(frontier, replica + "/")
     assert seeded.returncode == 0, seeded.stderr
     procs = [worker(frontier, db, tmp_path / f"w{n}") for n in range(workers)]
@@ -45,7 +43,8 @@ def test_workers_store_the_replica_once(workers, store, frontier, replica, tmp_p
         assert "scrapy_redis" not in log, log[-3000:]
 
 
-def test_a_following_worker_runs_once_per_seed_and_stops_cleanly(frontier, replica, tmp_path):  # noqa: F811
+def test_a_following_worker_runs_once_per_seed_and_stops_cleanly(
+        frontier, replica, tmp_path):
     """`--follow`: waits for a seed, drains the round (one run record), waits for the next."""
     import signal
     import time
@@ -75,7 +74,8 @@ def test_a_following_worker_runs_once_per_seed_and_stops_cleanly(frontier, repli
     assert (tmp_path / "f.out").read_text().count("healthy") == 2
 
 
-def test_plain_scrapy_with_the_frontier_setting_is_a_worker(frontier, replica, tmp_path):  # noqa: F811
+def test_plain_scrapy_with_the_frontier_setting_is_a_worker(
+        frontier, replica, tmp_path):
     """NEWSBOT_FRONTIER alone (the add-on) switches `scrapy crawl` to the shared frontier."""
     import subprocess
 

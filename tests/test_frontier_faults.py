@@ -12,9 +12,9 @@ import pytest
 import redis
 
 from newsbot.frontier.address import FrontierAddress
-from tests.frontier import (SLOW, article_count, assert_the_replica, finish, seed,  # noqa: F401
-                            store, stored, wait_until, worker)
-from tests.redisserver import PrivateRedis, frontier  # noqa: F401 - a fixture
+from tests.frontier import (SLOW, article_count, assert_the_replica, finish, seed, stored,
+                            wait_until, worker)
+from tests.redisserver import PrivateRedis
 from tests.replica import ReplicaServer
 from tests.replica_truth import SITE
 
@@ -30,8 +30,8 @@ def logs(tmp_path, names) -> str:
                      for n in names)
 
 
-def test_a_killed_worker_loses_nothing(store, frontier, replica, tmp_path):  # noqa: F811
-    db = store
+def test_a_killed_worker_loses_nothing(store_address, frontier, replica, tmp_path):
+    db = store_address
     assert seed(frontier, replica + "/").returncode == 0
     victim, *others = procs = [worker(frontier, db, tmp_path / f"w{n}", *SLOW) for n in range(3)]
     client = redis.Redis.from_url(frontier.url)
@@ -96,7 +96,7 @@ def test_redis_gone_too_long_stops_workers_and_a_restart_resumes(replica, tmp_pa
     assert_the_replica(stored(db), replica)
 
 
-def test_a_stopped_worker_puts_back_what_it_holds(frontier, replica, tmp_path):  # noqa: F811
+def test_a_stopped_worker_puts_back_what_it_holds(frontier, replica, tmp_path):
     """Ctrl-C or `systemctl stop` (SIGINT): the worker's requests go back on the queue at once,
     not after its heartbeat expires."""
     db = tmp_path / "news.db"

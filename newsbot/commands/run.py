@@ -14,15 +14,13 @@ from scrapy.utils.reactor import install_reactor, is_reactor_installed
 
 from newsbot.cli import UsageError
 from newsbot.health import verdict
+from newsbot.incremental import RECENT_RUNS
 from newsbot.profiles import ProfileError, load_profile
 from newsbot.store import StoreError, StoreLocked, open_store
 
 # Another run holds the store: "try again later" (sysexits EX_TEMPFAIL), not a failure.
 EXIT_LOCKED = 75
 
-
-# A worker's run is among the latest this many runs of its store (its siblings' and its own).
-RECENT_RUNS = 200
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # newsbot's own limits: the least value that makes sense.
@@ -141,7 +139,8 @@ def crawl_locked(db: str | Path, crawl: Callable[[], None]) -> int | None:
 
 def run_portal(settings: Settings, spider_args: dict, before: Callable[[], None] | None = None,
                start_url: Callable[[], str] | None = None) -> list:
-    """Crawl in this process (returns its crawlers); ``before`` runs once the reactor exists (to start a local server)."""
+    """Crawl in this process and return its crawler(s); ``before`` runs once the reactor exists
+    (to start a local server)."""
     process = CrawlerProcess(settings)
     # A site that cannot be reached is one line in the log, not a traceback per robots.txt try.
     logging.getLogger("scrapy.downloadermiddlewares.robotstxt").addFilter(_without_traceback)
@@ -169,6 +168,7 @@ def report(db: str | Path, out=sys.stdout, run_id: int | None = None) -> int:
     siblings' runs); the exit status says whether it was healthy."""
     store = open_store(str(db))
     try:
+        # A worker's run is among the latest runs of its store (its siblings' and its own).
         runs = store.runs(limit=1 if run_id is None else RECENT_RUNS)
         if run_id is not None:
             runs = [r for r in runs if r["id"] == run_id]

@@ -52,11 +52,11 @@ class FrontierScheduler(Scheduler):
         self.address = address
         self.crawler = crawler
         self.stats = crawler.stats
+        settings = crawler.settings
         self.inflight = InFlight(server, address,
-                                 alive_ttl=crawler.settings.getint("NEWSBOT_FRONTIER_ALIVE_TTL", 15))
+                                 alive_ttl=settings.getint("NEWSBOT_FRONTIER_ALIVE_TTL", 15))
         self.lost: str | None = None  # why Redis can no longer be used, once it cannot
         self._enqueue = server.register_script(scripts.ENQUEUE)
-        settings = crawler.settings
         self.drain_wait = settings.getfloat("NEWSBOT_FRONTIER_DRAIN_WAIT", 3.0)
         self._quiet_since: float | None = None
         self._beaten = 0.0
