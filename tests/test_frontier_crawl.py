@@ -89,3 +89,17 @@ def test_plain_scrapy_with_the_frontier_setting_is_a_worker(
     assert out.returncode == 0, out.stderr[-3000:]
     assert "'scheduler/dequeued/redis'" in out.stderr
     assert_the_replica(stored(db), replica)
+
+
+def test_a_worker_that_finds_the_round_done_is_healthy(frontier, replica, tmp_path):
+    """More workers than work: one that starts after its siblings took everything still read
+    the feeds and sitemaps, finds their articles stored, and says so (exit 0, not "no
+    articles found")."""
+    db = tmp_path / "news.db"
+    assert seed(frontier, replica + "/").returncode == 0
+    assert finish([worker(frontier, db, tmp_path / "first")]) == [0]
+    late = worker(frontier, db, tmp_path / "late")
+    assert finish([late]) == [0], (tmp_path / "late.out").read_text()
+    first, second = runs(db)
+    assert second["items_new"] == 0 and second["articles_skipped_known"] >= len(articles())
+    assert (tmp_path / "late.out").read_text().splitlines()[-1] == "healthy"

@@ -190,6 +190,9 @@ class FrontierScheduler(Scheduler):
             raise DontCloseSpider
         logger.info("the frontier is drained: queue empty, no worker busy for %.0f s",
                     self.drain_wait)
+        drained = getattr(spider, "frontier_drained", None)
+        if drained is not None:
+            drained()
 
     def redis_lost(self, error: Exception) -> None:
         """Redis stayed unreachable through every retry: stop this worker, keep its record."""

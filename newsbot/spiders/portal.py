@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import AsyncIterator, Iterable, Iterator
-from itertools import islice
+from itertools import chain, islice
 from datetime import date, datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
@@ -145,6 +145,19 @@ class PortalSpider(Spider):
                 yield request
         for request in self.recrawl_requests(page):
             yield request
+
+    def frontier_drained(self) -> None:
+        """The round is over. A worker that read no listing (its siblings took every one)
+        still read the feeds and sitemaps: their articles count as listed, the stored ones as
+        skipped, as in a crawl of one process, so its verdict says what was found, not "no
+        articles found"."""
+        stats = self.crawler.stats
+        if stats.get_value("newsbot/incremental/listed") or \
+                stats.get_value("newsbot/coverage/items"):
+            return
+        self.unknown(self.article_links(chain.from_iterable(self.listed.values()), from_feed=True))
+        for chunk in chunked(self.seen.seeds(), 512):
+            self.unknown(self.article_links(chunk))
 
     async def parse_seed(self, response: Response) -> AsyncIterator[Request]:
         """A frontier seed (`newsbot seed`): the one worker that takes it queues what start()
