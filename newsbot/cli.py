@@ -10,7 +10,7 @@ from newsbot import __version__
 from newsbot.store.base import StoreError
 
 COMMANDS = ["serve", "demo", "crawl", "export", "runs", "extract", "sites", "check_site",
-            "reextract", "report"]
+            "reextract", "report", "seed", "worker"]
 
 
 class UsageError(Exception):

@@ -9,7 +9,8 @@ a section without reaching its bottom.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email.utils import parsedate_to_datetime
 
@@ -20,6 +21,10 @@ from newsbot.profiles import SiteProfile
 from newsbot.store import ArticleStore, RecentArticle
 
 
+# A frontier crawl's runs are among the store's latest this many (one per worker and round).
+RECENT_RUNS = 200
+
+
 @dataclass
 class Incremental:
     store: ArticleStore
@@ -27,14 +32,33 @@ class Incremental:
     refresh: bool = False          # fetch known articles again (and walk every index page)
     lookback: int = 1              # index pages walked past the first one that lists only known articles
     full_pagination: bool = False  # the previous run did not finish
+    # Frontier workers: the ids of the runs of this crawl (the worker's siblings). An article
+    # a sibling stored is this crawl's, as if this run had stored it.
+    crawl_runs: Callable[[], set[int]] | None = None
+    _ours: set[int] = field(default_factory=set)
 
     @classmethod
-    def for_run(cls, store: ArticleStore, stats, refresh: bool, lookback: int) -> Incremental:
+    def for_run(cls, store: ArticleStore, stats, refresh: bool, lookback: int,
+                crawl_runs: Callable[[], set[int]] | None = None) -> Incremental:
+        siblings = crawl_runs() if crawl_runs else set()
         previous = store.previous_run()
+        while previous is not None and previous["id"] in siblings:
+            previous = next((r for r in store.runs(limit=RECENT_RUNS)
+                             if r["id"] < previous["id"] and r["id"] not in siblings), None)
         unfinished = previous is not None and previous.get("finish_reason") != "finished"
         if unfinished:
             stats.set_value("newsbot/incremental/after_unfinished_run", previous["id"])
-        return cls(store, stats, refresh, lookback, full_pagination=unfinished)
+        return cls(store, stats, refresh, lookback, full_pagination=unfinished,
+                   crawl_runs=crawl_runs, _ours=siblings)
+
+    def ours(self, run_ids: set[int | None]) -> set[int]:
+        """This run and, in a frontier crawl, its siblings; asked again when a run unknown
+        so far shows up (a worker that started later)."""
+        mine = {self.store.run_id} | self._ours
+        if self.crawl_runs is not None and not run_ids <= mine:
+            self._ours = self.crawl_runs()
+            mine |= self._ours
+        return mine
 
     def sort(self, canonical_urls: list[str]) -> tuple[list[str], bool]:
         """(the URLs to fetch, whether earlier runs stored every one of them).
@@ -46,8 +70,8 @@ class Incremental:
         if not canonical_urls:
             return [], False
         stored = self.store.first_runs(canonical_urls)
-        this_run = self.store.run_id
-        all_old = all(u in stored and stored[u] != this_run for u in canonical_urls)
+        ours = self.ours(set(stored.values()))
+        all_old = all(u in stored and stored[u] not in ours for u in canonical_urls)
         if self.refresh:
             return canonical_urls, all_old
         if stored:

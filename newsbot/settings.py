@@ -67,6 +67,9 @@ DOWNLOADER_MIDDLEWARES = {
 # ratio (newsbot/health.py); an ERROR line per such page would fail every run with one bad page.
 RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 
+# NEWSBOT_FRONTIER set: scrapy-redis's scheduler and dupefilter, no run lock (newsbot/frontier/).
+ADDONS = {"newsbot.frontier.addon.FrontierAddon": 0}
+
 EXTENSIONS = {
     # Before the run recorder (500): signal handlers run in this order, so the monitors'
     # results are in the stats by the time the run is judged and written to the store.
@@ -112,6 +115,22 @@ NEWSBOT_NEARDUP_THRESHOLD = 0.5
 NEWSBOT_NEARDUP_WINDOW_DAYS = 30
 # Apply LOOPBACK_FAST when all start URLs are loopback (a replica or a benchmark).
 NEWSBOT_FAST_LOOPBACK = True
+
+# One run at a time per store (a lock file beside SQLite). Frontier workers turn it off: they
+# share a store on purpose, each recording its own run (newsbot/frontier/settings.py).
+NEWSBOT_RUN_LOCK = True
+# A shared frontier on Redis, redis://HOST:PORT/DB ("" = the in-process scheduler), and the
+# crawl's name there: its keys start with newsbot:<name>: (docs/distributed.md).
+NEWSBOT_FRONTIER = ""
+NEWSBOT_FRONTIER_NAME = "newsbot"
+# A worker's run ends when the queue has been empty and no worker busy for this many seconds
+# (`newsbot worker --follow` then waits for the next seed and starts another run).
+NEWSBOT_FRONTIER_DRAIN_WAIT = 3.0
+# A worker silent for this many seconds is dead: other workers put back what it had taken.
+NEWSBOT_FRONTIER_ALIVE_TTL = 15
+# Tries of a Redis call before a worker gives up and stops (back-off 0.25 s doubling up to 4 s:
+# 14 tries wait about 45 s, long enough for Redis to restart).
+NEWSBOT_FRONTIER_RETRIES = 14
 
 # Scheduled runs (docs/scheduling.md). Index pages walked past the first one that lists only
 # articles stored by earlier runs, for stories inserted late:

@@ -13,6 +13,7 @@ from scrapy.utils.test import get_crawler
 
 from newsbot.profiles import load_profile
 from tests.pg import Database, pg_url  # noqa: F401 - pg_url: a fresh PostgreSQL database
+from tests.redisserver import frontier  # noqa: F401 - frontier: a crawl name on the test Redis
 
 # Crawlers built in tests expect a reactor, as in a real crawl (no crawl runs in-process here).
 if not is_reactor_installed():

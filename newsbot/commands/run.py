@@ -14,6 +14,7 @@ from scrapy.utils.reactor import install_reactor, is_reactor_installed
 
 from newsbot.cli import UsageError
 from newsbot.health import verdict
+from newsbot.incremental import RECENT_RUNS
 from newsbot.profiles import ProfileError, load_profile
 from newsbot.store import StoreError, StoreLocked, open_store
 
@@ -137,8 +138,9 @@ def crawl_locked(db: str | Path, crawl: Callable[[], None]) -> int | None:
 
 
 def run_portal(settings: Settings, spider_args: dict, before: Callable[[], None] | None = None,
-               start_url: Callable[[], str] | None = None) -> None:
-    """Crawl in this process; ``before`` runs once the reactor exists (to start a local server)."""
+               start_url: Callable[[], str] | None = None) -> list:
+    """Crawl in this process and return its crawler(s); ``before`` runs once the reactor exists
+    (to start a local server)."""
     process = CrawlerProcess(settings)
     # A site that cannot be reached is one line in the log, not a traceback per robots.txt try.
     logging.getLogger("scrapy.downloadermiddlewares.robotstxt").addFilter(_without_traceback)
@@ -149,8 +151,10 @@ def run_portal(settings: Settings, spider_args: dict, before: Callable[[], None]
         before()
     if start_url is not None:
         spider_args = {**spider_args, "start_url": start_url()}
-    process.crawl("portal", **{k: v for k, v in spider_args.items() if v is not None})
+    crawler = process.create_crawler("portal")
+    process.crawl(crawler, **{k: v for k, v in spider_args.items() if v is not None})
     process.start()
+    return [crawler]
 
 
 def _without_traceback(record: logging.LogRecord) -> bool:
@@ -159,11 +163,15 @@ def _without_traceback(record: logging.LogRecord) -> bool:
     return True
 
 
-def report(db: str | Path, out=sys.stdout) -> int:
-    """Print the latest run's summary; the exit status says whether it was healthy."""
+def report(db: str | Path, out=sys.stdout, run_id: int | None = None) -> int:
+    """Print the latest run's summary (or run ``run_id``'s: a frontier worker's, among its
+    siblings' runs); the exit status says whether it was healthy."""
     store = open_store(str(db))
     try:
-        runs = store.runs(limit=1)
+        # A worker's run is among the latest runs of its store (its siblings' and its own).
+        runs = store.runs(limit=1 if run_id is None else RECENT_RUNS)
+        if run_id is not None:
+            runs = [r for r in runs if r["id"] == run_id]
         counts = store.counts()
         failures = store.failures(runs[0]["id"]) if runs else []
     finally:

@@ -57,6 +57,7 @@ class RunRecorder:
         self.jobdir_outcome: str | None = None  # "fresh", "resume" or "recover"
         self._store: ArticleStore | None = None
         self._lock = None
+        self.run_id: int | None = None  # this run's record, once begun
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunRecorder:
@@ -128,7 +129,7 @@ class RunRecorder:
         if self.jobdir_outcome:
             self.crawler.stats.set_value("newsbot/jobdir", self.jobdir_outcome)
         args = {k: v for k, v in vars(spider).items() if k in getattr(spider, "run_args", ())}
-        self.store.begin_run(spider.name, getattr(spider, "site", ""), utcnow(), args)
+        self.run_id = self.store.begin_run(spider.name, getattr(spider, "site", ""), utcnow(), args)
 
     def spider_closed(self, spider, reason: str) -> None:
         if self.locked_out:

@@ -15,6 +15,7 @@ class StorePipeline:
         self.recorder = recorder
         self.stats = stats
         self.snapshots: dict[str, int] = {}  # ranking hash -> snapshot id, this run only
+        self.home_rankings: list[tuple[list[dict], str]] = []  # saved at the end, if not seen
 
     @classmethod
     def from_crawler(cls, crawler) -> StorePipeline:
@@ -41,8 +42,12 @@ class StorePipeline:
         return self.save_ranking(ranking, adapter["crawled_at"])
 
     def popular_seen(self, ranking: list[dict], taken_at: str) -> None:
-        """The home page's ranking: stored each run, so it is seen when no article is fetched."""
-        self.save_ranking(ranking, taken_at)
+        """The home page's ranking: stored each run, so it is seen when no article is fetched.
+
+        Kept until the run ends: the same ranking on an article page carries the credits the
+        home page leaves out, and which is saved first must not depend on the order pages
+        arrive in (it differs between one process and several frontier workers)."""
+        self.home_rankings.append((ranking, taken_at))
 
     def save_ranking(self, ranking: list[dict], taken_at: str) -> int:
         key = ranking_hash(ranking)
@@ -55,4 +60,6 @@ class StorePipeline:
     def close_spider(self, spider=None) -> None:
         if self.recorder.store_down:
             return  # nothing more can be written; a re-run stores what this one could not
+        for ranking, taken_at in self.home_rankings:
+            self.save_ranking(ranking, taken_at)
         self.recorder.store.commit()

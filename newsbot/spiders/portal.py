@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import AsyncIterator, Iterable, Iterator
-from itertools import islice
+from itertools import chain, islice
 from datetime import date, datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
@@ -29,7 +29,8 @@ from newsbot.extensions.runrecord import RunRecorder
 from newsbot.failures import describe, report_failure
 from newsbot.feeds import feed_entries, sitemap_entries
 from newsbot.health import COVERAGE_FIELDS
-from newsbot.incremental import Incremental, conditional_headers, home_ranking, server_today
+from newsbot.incremental import (RECENT_RUNS, Incremental, conditional_headers, home_ranking,
+                                 server_today)
 from newsbot.links import block_hrefs, read_ranking, select_all, select_first
 from newsbot.loaders import extract_article
 from newsbot.middlewares.refused import PageRefused
@@ -43,13 +44,13 @@ DISCOVERY = ("nav", "feeds", "sitemap")
 class PortalSpider(Spider):
     name = "portal"
     run_args = ("site", "start_urls", "discover", "max_pages", "follow_links", "refresh",
-                "lookback", "recrawl_days")
+                "lookback", "recrawl_days", "frontier_round")
 
     def __init__(self, site: str | None = None, start_url: str | None = None,
                  discover: str = "nav,feeds,sitemap", max_pages: str | int | None = None,
                  follow_links: str | bool = True, refresh: str | bool = False,
                  lookback: str | int | None = None, recrawl_days: str | int | None = None,
-                 *args, **kwargs):
+                 frontier_round: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.site = site
         self.start_url_arg = start_url
@@ -69,6 +70,9 @@ class PortalSpider(Spider):
         self._dated = False
         self._seen: SeenStore | None = None
         self._waiting_for_dates: list[Deferred] = []
+        self.frontier = False  # a worker of a shared Redis frontier (newsbot.frontier)
+        self.frontier_round = frontier_round  # which seeding of the frontier this run serves
+        self.listed: dict[str, list[str]] = {}  # frontier: each home's feed articles
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs) -> PortalSpider:
@@ -80,6 +84,7 @@ class PortalSpider(Spider):
             raise ValueError(f"site profile {spider.site!r} names no start URL: "
                              "pass start_url")
         spider.allowed_domains = sorted({urlsplit(u).hostname for u in spider.start_urls})
+        spider.frontier = bool(crawler.settings.get("NEWSBOT_FRONTIER"))
         if spider.lookback is None:
             spider.lookback = crawler.settings.getint("NEWSBOT_LOOKBACK_PAGES", 1)
         if spider.recrawl_days is None:
@@ -95,32 +100,77 @@ class PortalSpider(Spider):
     def incremental(self) -> Incremental:
         """Built on first use, after spider_opened: the run must be recorded to know its past."""
         if self._incremental is None:
-            self._incremental = Incremental.for_run(RunRecorder.of(self.crawler).store,
-                                                    self.crawler.stats, self.refresh, self.lookback)
+            self._incremental = Incremental.for_run(
+                RunRecorder.of(self.crawler).store, self.crawler.stats, self.refresh,
+                self.lookback, self.crawl_runs if self.frontier_round else None)
         return self._incremental
+
+    def crawl_runs(self) -> set[int]:
+        """The runs of the workers serving the same seeding of the frontier (this one too)."""
+        store = RunRecorder.of(self.crawler).store
+        return {r["id"] for r in store.runs(limit=RECENT_RUNS)
+                if r["args"].get("frontier_round") == self.frontier_round}
 
     async def start(self) -> AsyncIterator[Request]:
         # Every full date the feeds and sitemaps give is read before any article is
         # requested: an article fetched early would lead, through its related links, to
         # articles whose year then had no evidence yet.
         homes = [(home, *await self.read_evidence(home)) for home in self.start_urls]
+        self.listed = {home: listed for home, _, listed, _ in homes}
         self.dates_known()
+        if self.frontier:
+            # A frontier worker reads the evidence itself (each holds every date: an article
+            # may reach any worker), but the requests come from the seed (parse_seed).
+            return
         for home, page, listed, seeds in homes:
-            # A feed lists articles only: one at an address the profile does not know is
-            # still read (by the generic path). A sitemap lists every page, so it is not.
-            for request in self.article_requests(listed, from_feed=True):
+            async for request in self.seed_requests(page, listed):
                 yield request
-            # The sitemaps' URLs wait in the seen-store's queue, not in memory, and are handed
-            # to Scrapy a chunk at a time while the downloader has room.
-            for chunk in chunked(self.seen.seeds(), 512):
-                for request in self.article_requests(chunk):
+
+    async def seed_requests(self, page: TextResponse | None,
+                            listed: list[str]) -> AsyncIterator[Request]:
+        """A home page's requests: the feeds' articles, the sitemaps', sections, re-checks."""
+        # A feed lists articles only: one at an address the profile does not know is
+        # still read (by the generic path). A sitemap lists every page, so it is not.
+        for request in self.article_requests(listed, from_feed=True):
+            yield request
+        # The sitemaps' URLs wait in the seen-store's queue, not in memory, and are handed
+        # to Scrapy a chunk at a time while the downloader has room (a frontier takes them
+        # at once: they go to Redis, not to this worker's memory).
+        for chunk in chunked(self.seen.seeds(), 512):
+            for request in self.article_requests(chunk):
+                if not self.frontier:
                     await self.backout()
-                    yield request
-            if page is not None and "nav" in self.discover:
-                for request in self.parse_home(page):
-                    yield request
-            for request in self.recrawl_requests(page):
                 yield request
+        if page is not None and "nav" in self.discover:
+            for request in self.parse_home(page):
+                yield request
+        for request in self.recrawl_requests(page):
+            yield request
+
+    def frontier_drained(self) -> None:
+        """The round is over. A worker that read no listing (its siblings took every one)
+        still read the feeds and sitemaps: their articles count as listed, the stored ones as
+        skipped, as in a crawl of one process, so its verdict says what was found, not "no
+        articles found"."""
+        stats = self.crawler.stats
+        if stats.get_value("newsbot/incremental/listed") or \
+                stats.get_value("newsbot/coverage/items"):
+            return
+        self.unknown(self.article_links(chain.from_iterable(self.listed.values()), from_feed=True))
+        for chunk in chunked(self.seen.seeds(), 512):
+            self.unknown(self.article_links(chunk))
+
+    async def parse_seed(self, response: Response) -> AsyncIterator[Request]:
+        """A frontier seed (`newsbot seed`): the one worker that takes it queues what start()
+        queues in a crawl of one process, from the evidence it read at its own start."""
+        await self.wait_for_dates()
+        self.crawler.stats.inc_value("newsbot/pages/home")
+        page = response if isinstance(response, TextResponse) and response.status == 200 else None
+        if page is None:
+            self.page_failed(response.url, f"HTTP {response.status}", response.status)
+        home = response.meta.get("home", response.url)
+        async for request in self.seed_requests(page, self.listed.get(home, [])):
+            yield request
 
     async def read_evidence(self, home: str) -> tuple[TextResponse | None, list[str], list[str]]:
         """The home page, the feeds' and the sitemaps' article URLs (their dates learnt)."""
