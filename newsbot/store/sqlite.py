@@ -12,6 +12,8 @@ from newsbot.lock import FileLock, NoLock
 from newsbot.store.base import ArticleQuery, RecentArticle, StoredArticle, StoreError
 from newsbot.store.schema import MIGRATION_NAMES, MIGRATIONS, statements
 
+# Seconds a connection waits for another process's lock (a migrating store, a worker's commit).
+BUSY_TIMEOUT_S = 30.0
 # Enough to keep each "which of these are stored" query far below SQLite's variable limit.
 KNOWN_CHUNK = 500
 HISTORY_COLUMNS = ("url", "section", "headline", "dateline", "published", "date_evidence", "source",
@@ -46,12 +48,14 @@ class SqliteStore:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             # The crawl writes from the reactor thread only; commands read from the main thread.
-            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            # Wait for another process's lock before anything else, switching to WAL included:
+            # several processes may open a new store at once, on a loaded machine.
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                      timeout=BUSY_TIMEOUT_S)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
-            self.db.execute("PRAGMA busy_timeout=5000")
             self._migrate()
         except (sqlite3.Error, OSError) as e:
             raise StoreError(f"cannot open the store at {self.path}: {e}") from e
