@@ -3,9 +3,12 @@ one Redis-frontier worker against the in-process scheduler (`newsbot crawl`). Se
 docs/distributed.md.
 
     .venv/bin/python -m benchmarks.distributed [--articles 5000] [--seed 1] [--workers 1,2,3]
+                                               [--store sqlite|postgresql]
 
 A private redis-server on a free port holds the frontier; nginx (else twisted.web) serves the
-generated replica; every crawl gets a fresh SQLite store and is checked against the truth.
+generated replica; every crawl gets a fresh store (a SQLite file, or a new database on the
+PostgreSQL server at NEWSBOT_BENCH_POSTGRES, default postgresql://postgres@127.0.0.1:5432/test,
+dropped afterwards) and is checked against the truth.
 Each worker is a `newsbot worker` process; its peak RSS comes from wait4(), per process.
 Wall time runs from the first process started to the last one ended, so it includes process
 start-up and the workers' drain wait (NEWSBOT_FRONTIER_DRAIN_WAIT, 3 s).
@@ -16,13 +19,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 import redis
 
 from benchmarks import truth
@@ -74,20 +78,44 @@ def run_all(cmds: list[list[str]], logs: Path) -> tuple[float, list[float], floa
     return time.perf_counter() - t, rss, cpu
 
 
-def pages(db: Path) -> int:
-    with sqlite3.connect(db) as con:
+def pages(db: Path | str) -> int:
+    con, _ = truth.connect(db)
+    try:
         return sum(json.loads(s or "{}").get("downloader/response_count", 0)
                    for (s,) in con.execute("SELECT stats FROM runs"))
+    finally:
+        con.close()
 
 
-def fresh(db: Path) -> Path:
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    return db
+@contextmanager
+def fresh(kind: str, name: str, work: Path):
+    """A new, empty store address for one benchmark crawl."""
+    if kind == "sqlite":
+        db = work / f"{name}.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        yield db
+        return
+    server = os.environ.get("NEWSBOT_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+    database = f"newsbot_bench_{name.replace('-', '_')}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{database}"')
+        admin.execute(f'CREATE DATABASE "{database}"')
+    try:
+        yield server.rsplit("/", 1)[0] + "/" + database
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
-def bench(kind: str, workers: int, url: str, redis_url: str, site: Path, work: Path) -> dict:
-    db = fresh(work / f"{kind}-{workers}.db")
+def bench(kind: str, workers: int, url: str, redis_url: str, site: Path, work: Path,
+          store: str = "sqlite") -> dict:
+    with fresh(store, f"{kind}-{workers}", work) as db:
+        return measure(kind, workers, url, redis_url, site, work, db)
+
+
+def measure(kind: str, workers: int, url: str, redis_url: str, site: Path, work: Path,
+            db: Path | str) -> dict:
     logs = work / f"{kind}-{workers}"
     logs.mkdir(exist_ok=True)
     if kind == "crawl":
@@ -119,20 +147,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", default="1,2,3")
+    parser.add_argument("--store", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args(argv)
     site, _ = generate(args.articles, args.seed)
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
     results = []
     with StaticServer(site / "root") as server, Redis() as frontier, \
             tempfile.TemporaryDirectory(dir=OUT) as tmp:
-        print(f"server: {server.kind} at {server.url}; redis at {frontier.url}")
+        print(f"server: {server.kind} at {server.url}; redis at {frontier.url}; "
+              f"store: {args.store}")
         print("  mode     workers   pages  seconds  pages/s  CPU ms/page  peak RSS MiB"
               "    stored  load")
         work = Path(tmp)
-        results.append(bench("crawl", 1, server.url, frontier.url, site, work))
+        results.append(bench("crawl", 1, server.url, frontier.url, site, work, args.store))
         for n in (int(w) for w in args.workers.split(",")):
-            results.append(bench("frontier", n, server.url, frontier.url, site, work))
-    (OUT / "distributed.json").write_text(json.dumps(results, indent=1))
+            results.append(bench("frontier", n, server.url, frontier.url, site, work,
+                                 args.store))
+    (OUT / f"distributed-{args.store}.json").write_text(json.dumps(results, indent=1))
     return 0 if all(r["truth_ok"] for r in results) else 1
 
 

@@ -12,18 +12,27 @@ import json
 import sqlite3
 from pathlib import Path
 
+import psycopg
+
 FIELDS = ("headline", "dateline", "published", "source", "body", "section", "summary")
 
 
-def check(db: Path, truth: Path, site_url: str, examples: int = 5) -> dict:
+def connect(db: Path | str):
+    """(connection, placeholder) for a SQLite path (read-only) or a postgresql:// address."""
+    if str(db).startswith(("postgresql://", "postgres://")):
+        return psycopg.connect(str(db), autocommit=True), "%s"
+    return sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True), "?"
+
+
+def check(db: Path | str, truth: Path, site_url: str, examples: int = 5) -> dict:
     """{"truth", "stored", "missing", "mismatched" {field: n}, "extra", "examples", "ok"}."""
     base = site_url.rstrip("/")
-    con = sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)
+    con, mark = connect(db)
     try:
         stored = con.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
         wrong: dict[str, int] = {f: 0 for f in FIELDS}
         missing, found, shown = 0, 0, []
-        query = f"SELECT {', '.join(FIELDS)} FROM articles WHERE canonical_url = ?"
+        query = f"SELECT {', '.join(FIELDS)} FROM articles WHERE canonical_url = {mark}"
         with open(truth, encoding="utf-8") as lines:
             for line in lines:
                 expected = json.loads(line)
