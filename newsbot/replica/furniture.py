@@ -93,7 +93,7 @@ _ENTRY = re.compile(r'(<div class="news-item">(?:<span class="rank">\d+</span> )
                     r'(?=<a href="(?:/html/newsdesk)?/article/(\d+)\.php)')
 
 
-def head_extras(page_url: str, section: Section) -> str:
+def head_extras(page_url: str, section: Section, sections: tuple[Section, ...]) -> str:
     """Social cards, preconnects, a breadcrumb JSON-LD and the theme's component CSS."""
     image = f"https://img.newsonjapan.example/og{page_url.replace('.php', '.jpg')}"
     preconnect = "".join(
@@ -103,9 +103,9 @@ def head_extras(page_url: str, section: Section) -> str:
                      "cdn.taboola.example.net")
     )
     colours = "\n".join(
-        f".sec-{slug} .kicker a,.sec-{slug} .mega-menu h4{{color:{colour}}}"
-        f".sec-{slug} .more-news h2{{border-color:{colour}}}"
-        for slug, colour in zip(_section_slugs(), _SECTION_COLOURS)
+        f".sec-{_slug(s)} .kicker a,.sec-{_slug(s)} .mega-menu h4{{color:{colour}}}"
+        f".sec-{_slug(s)} .more-news h2{{border-color:{colour}}}"
+        for s, colour in zip(sections, _SECTION_COLOURS)
     )
     return (
         f'<meta property="og:image" content="{image}">\n'
@@ -129,9 +129,8 @@ def head_extras(page_url: str, section: Section) -> str:
     )
 
 
-def _section_slugs() -> tuple[str, ...]:
-    return ("society", "business", "politics", "technology", "education", "entertainment",
-            "sports", "travel", "food", "crime", "health", "environment")
+def _slug(section: Section) -> str:
+    return section.url.strip("/")
 
 
 def mega_menu(sections: tuple[Section, ...]) -> str:
@@ -170,6 +169,10 @@ def sponsored(rng: random.Random, cards: int) -> str:
             f'<div class="grid">{"".join(rows)}</div></div>')
 
 
+# About what one sponsored card weighs (titles vary by a few bytes).
+_CARD_BYTES = len(sponsored(random.Random(0), 1)) - len(sponsored(random.Random(0), 0))
+
+
 def _insert(html: str, anchor: str, extra: str, *, before: bool = False) -> str:
     if anchor not in html:
         raise ValueError(f"page has no {anchor!r} to dress")
@@ -179,9 +182,8 @@ def _insert(html: str, anchor: str, extra: str, *, before: bool = False) -> str:
 def dress(html: str, *, page_url: str, section: Section, sections: tuple[Section, ...],
           rng: random.Random, target: int) -> str:
     """The page with the production furniture, grown by sponsored cards towards ``target`` bytes."""
-    html = _insert(html, "</head>", head_extras(page_url, section) + "\n", before=True)
-    html = _insert(html, "<body>", "").replace(
-        "<body>", f'<body class="sec-{section.url.strip("/")}">', 1)
+    html = _insert(html, "</head>", head_extras(page_url, section, sections) + "\n", before=True)
+    html = _insert(html, "<body>", "").replace("<body>", f'<body class="sec-{_slug(section)}">', 1)
     nav_end = html.index("</ul>", html.index('<ul id="nav">')) + len("</ul>")
     html = html[:nav_end] + "\n" + mega_menu(sections) + html[nav_end:]
     html, entries = _ENTRY.subn(lambda m: m.group(1) + thumb(int(m.group(2))), html)
@@ -192,7 +194,5 @@ def dress(html: str, *, page_url: str, section: Section, sections: tuple[Section
     html = _insert(html, '<div class="follow-us">', chrome.ad_slot("side-2") + "\n", before=True)
     html = _insert(html, '<div id="footer">', chrome.ad_slot("bottom") + "\n", before=True)
     html = _insert(html, "</body>", _CONSENT_SCRIPT + "\n", before=True)
-    size = len(html.encode())
-    card = len(sponsored(random.Random(0), 1).encode()) - len(sponsored(random.Random(0), 0))
-    cards = max(0, (target - size) // card)
+    cards = max(0, (target - len(html.encode())) // _CARD_BYTES)
     return _insert(html, '<div id="footer">', sponsored(rng, cards) + "\n", before=True)
