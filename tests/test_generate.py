@@ -1,8 +1,11 @@
-"""The large-replica generator: deterministic, 30-60 KB pages, a truth newsbot reads back."""
+"""The large-replica generator: deterministic, 150-900-word bodies in 30-60 KB pages, a truth
+newsbot reads back."""
 
 from __future__ import annotations
 
 import json
+import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +17,9 @@ from benchmarks import truth as truth_check
 from newsbot.dates import DateEvidence
 from newsbot.feeds import sitemap_entries
 from newsbot.loaders import extract_article
+from newsbot.replica import furniture
 from newsbot.replica import generate as gen
+from newsbot.replica.pages import render_article
 from tests.replica import ReplicaServer
 from tests.replica_truth import PROFILE
 
@@ -63,8 +68,44 @@ def test_every_article_page_weighs_30_to_60_kb_and_carries_the_portal_blocks(sit
         body = path.read_bytes()
         assert 30_000 <= len(body) <= 60_000, path.name
         for block in (b'class="kicker"', b'class="more-news"', b"POPULAR NEWS", b"FOLLOW US",
-                      b'id="nav"', b"<script"):
+                      b'id="nav"', b"<script", b'class="mega-menu"', b'class="thumb"',
+                      b'id="div-gpt-bottom"', b'class="consent-banner"'):
             assert block in body, (path.name, block)
+    sizes = sorted(path.stat().st_size for path in pages)
+    assert sizes[-1] - sizes[0] > 10_000  # a spread, not one size
+
+
+def test_bodies_run_150_to_900_words_and_the_bytes_are_markup(site):
+    records = truth(site)
+    words = sorted(len(r["body"].split()) for r in records)
+    assert 150 <= words[0] and words[-1] <= 900
+    assert words[-1] - words[0] > 400  # short and long stories both
+    for record in records:
+        page = (site / "root" / record["path"][1:]).read_bytes()
+        assert len(record["body"].encode()) < len(page) / 5, record["path"]
+
+
+def hrefs(html: str) -> set[str]:
+    """Where the page's anchors and feed links point: what a crawler could follow."""
+    return set(re.findall(r'<a [^>]*href="([^"]+)"', html)) | set(
+        re.findall(r'<link [^>]*type="application/rss\+xml"[^>]*href="([^"]+)"', html))
+
+
+def test_the_furniture_adds_no_link_the_crawler_would_follow():
+    site = gen.build_site(30, seed=2)
+    stub = site.articles[20]
+    article = gen.article_page(stub, site, 2)[0]
+    plain = render_article(article, site)
+    dressed = furniture.dress(plain, page_url="/article/1.php", section=site.section(stub.section),
+                              sections=site.sections, rng=random.Random(1), target=58_000)
+    added = hrefs(dressed) - hrefs(plain)
+    assert added  # the menu, the widget and the consent banner link somewhere
+    assert all(h.startswith(("https://", "/search?", "#")) for h in added), sorted(added)
+    assert len(dressed.encode()) > 50_000
+    with pytest.raises(ValueError, match="to dress"):
+        furniture.dress("<html><body></body></html>", page_url="/article/1.php",
+                        section=site.section(stub.section), sections=site.sections,
+                        rng=random.Random(1), target=40_000)
 
 
 def test_truth_ids_grow_with_dates_and_every_article_is_in_the_sitemap(site):

@@ -27,16 +27,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsbot.replica import furniture
 from newsbot.replica.chrome import PREFECTURES
 from newsbot.replica.content import PORTAL_CREDIT, Article, Section, Site
 from newsbot.replica.feeds import render_robots, render_section_feed, render_top_feed
-from newsbot.replica.markup import current_url, story_text
+from newsbot.replica.markup import current_url
 from newsbot.replica.pages import page_count, render_article, render_home, render_section_page
 from newsbot.replica.render import RSS, SITE_CONFIG
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: short bodies, pages sized by furniture
 SNAPSHOT = dt.datetime(2026, 1, 12, 9, 0, tzinfo=dt.timezone.utc)
 PAGE_BYTES = (30_000, 60_000)  # every article page lands in this range
+# Words in an article body: the real page's visible text is 534 words in all
+# (/work/shared/seed/article-page.txt), so stories are short and the bytes are markup.
+BODY_WORDS = (150, 900)
 LISTING_SIZE = 20  # summaries per section page
 PAGER_WINDOW = 3  # page numbers shown either side of the current one
 SITEMAP_CHUNK = 5_000  # URLs per sitemap file, as large portals split them
@@ -153,6 +157,21 @@ class Writer:
         r = self.rng
         return self.fill(f"{{pref}} {r.choice(_HEADLINE_VERBS)} {r.choice(_TOPICS)}").capitalize()
 
+    def body(self, words: int, floor: int) -> tuple[str, ...]:
+        """Paragraphs of 3–7 sentences: at least ``floor`` words, then the sentences that fit
+        in ``words``."""
+        paragraphs: list[str] = []
+        total = 0
+        while True:
+            sentences = []
+            for _ in range(self.rng.randint(3, 7)):
+                sentence = self.sentence()
+                if total >= floor and total + len(sentence.split()) > words:
+                    return tuple(paragraphs + [" ".join(sentences)] if sentences else paragraphs)
+                sentences.append(sentence)
+                total += len(sentence.split())
+            paragraphs.append(" ".join(sentences))
+
     def summary(self) -> str:
         return " ".join(self.sentence() for _ in range(2))
 
@@ -205,17 +224,20 @@ def _with_related(stubs: list[Article], rng: random.Random) -> list[Article]:
 
 
 def article_page(stub: Article, site: Site, seed: int) -> tuple[Article, bytes]:
-    """The article with its body, and its page grown by paragraphs to a drawn size."""
+    """The article with a body of a drawn length, its page dressed to a drawn size.
+
+    Bodies run 150–900 words like the portal's stories; the page reaches 30–60 KB through
+    the production furniture around the story (``furniture.dress``), as real pages do.
+    """
     rng = random.Random(f"newsbot-replica:{seed}:{stub.id}")
     writer = Writer(rng)
     target = rng.randint(PAGE_BYTES[0] + 1_000, PAGE_BYTES[1] - 2_000)
-    body = [writer.paragraph() for _ in range(3)]
-    size = len(render_article(dataclasses.replace(stub, body=tuple(body)), site).encode())
-    while size < target:
-        body.append(writer.paragraph())
-        size += len(story_text(stub, body[-1]).encode()) + len("<p></p>\n")
-    article = dataclasses.replace(stub, body=tuple(body))
-    return article, render_article(article, site).encode()
+    body = writer.body(rng.randint(*BODY_WORDS), floor=BODY_WORDS[0])
+    article = dataclasses.replace(stub, body=body)
+    html = furniture.dress(render_article(article, site), page_url=current_url(stub.id),
+                           section=site.section(stub.section), sections=site.sections,
+                           rng=rng, target=target)
+    return article, html.encode()
 
 
 def truth_record(article: Article) -> dict:
