@@ -31,12 +31,7 @@ def add_crawl_options(parser: argparse.ArgumentParser, default_db: str) -> None:
     parser.add_argument("--db", "--store", dest="db", default=default_db,
                         help="where articles go: a SQLite file or a postgresql://USER@HOST:PORT/DB "
                              f"address shared by many workers (default: {default_db})")
-    parser.add_argument("--site", default="newsonjapan",
-                        help="site profile: a name from `newsbot sites` or a profile file's path")
-    parser.add_argument("--max-pages", type=int, default=None,
-                        help="index pages per section to follow (default: all)")
-    parser.add_argument("--discover", default="nav,feeds,sitemap",
-                        help="ways in: a comma-separated subset of nav,feeds,sitemap")
+    add_site_options(parser)
     parser.add_argument("--warc", metavar="DIR", default=None,
                         help="archive every fetched response as WARC in DIR (newsbot reextract)")
     parser.add_argument("--refresh", action="store_true",
@@ -55,6 +50,16 @@ def add_crawl_options(parser: argparse.ArgumentParser, default_db: str) -> None:
                         help="any Scrapy or newsbot setting")
 
 
+def add_site_options(parser: argparse.ArgumentParser) -> None:
+    """Which portal and how much of it: shared by `crawl`, `demo` and `seed`."""
+    parser.add_argument("--site", default="newsonjapan",
+                        help="site profile: a name from `newsbot sites` or a profile file's path")
+    parser.add_argument("--max-pages", type=int, default=None,
+                        help="index pages per section to follow (default: all)")
+    parser.add_argument("--discover", default="nav,feeds,sitemap",
+                        help="ways in: a comma-separated subset of nav,feeds,sitemap")
+
+
 def project_settings(args: argparse.Namespace) -> Settings:
     settings = Settings()
     settings.setmodule("newsbot.settings", priority="project")
@@ -66,13 +71,18 @@ def project_settings(args: argparse.Namespace) -> Settings:
         settings.set("NEWSBOT_WARC_DIR", str(args.warc), priority="cmdline")
     if args.jobdir:
         settings.set("JOBDIR", str(args.jobdir), priority="cmdline")
-    for pair in args.set:
+    apply_set_options(settings, args.set)
+    return settings
+
+
+def apply_set_options(settings: Settings, pairs: list[str]) -> None:
+    """`-s NAME=VALUE` pairs, each checked against the type its setting has."""
+    for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name:
             raise UsageError(f"-s takes NAME=VALUE, not {pair!r}")
         check_setting(name, value, settings[name])
         settings.set(name, value, priority="cmdline")
-    return settings
 
 
 def check_setting(name: str, value: str, current: object) -> None:

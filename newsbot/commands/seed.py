@@ -7,7 +7,7 @@ import sys
 
 from newsbot.cli import UsageError
 from newsbot.commands.crawl import url_problem
-from newsbot.commands.run import EXIT_LOCKED
+from newsbot.commands.run import EXIT_LOCKED, add_site_options
 from newsbot.profiles import ProfileError, load_profile
 
 DEFAULT_FRONTIER = "redis://127.0.0.1:6379/0"
@@ -28,12 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_frontier_options(parser)
     parser.add_argument("--start-url", action="append", default=[], metavar="URL",
                         help="home page to start from (repeatable; default: the profile's)")
-    parser.add_argument("--site", default="newsonjapan",
-                        help="site profile: a name from `newsbot sites` or a profile file's path")
-    parser.add_argument("--max-pages", type=int, default=None,
-                        help="index pages per section to follow (default: all)")
-    parser.add_argument("--discover", default="nav,feeds,sitemap",
-                        help="ways in: a comma-separated subset of nav,feeds,sitemap")
+    add_site_options(parser)
     parser.add_argument("--refresh", action="store_true",
                         help="fetch articles already in the store again")
     parser.add_argument("--lookback", type=int, default=None, metavar="N",

@@ -8,7 +8,7 @@ import sys
 import time
 
 from newsbot.cli import UsageError
-from newsbot.commands.run import (EXIT_LOCKED, LOG_LEVELS, _without_traceback, check_setting,
+from newsbot.commands.run import (EXIT_LOCKED, LOG_LEVELS, _without_traceback, apply_set_options,
                                   report, run_portal)
 from newsbot.commands.seed import add_frontier_options
 from newsbot.extensions.runrecord import RunRecorder
@@ -137,10 +137,5 @@ def worker_settings(args: argparse.Namespace, address):
     settings.set("NEWSBOT_DB", args.store, priority="cmdline")
     if args.log_level:
         settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
-    for pair in args.set:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise UsageError(f"-s takes NAME=VALUE, not {pair!r}")
-        check_setting(name, value, settings[name])
-        settings.set(name, value, priority="cmdline")
+    apply_set_options(settings, args.set)
     return settings
