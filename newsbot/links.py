@@ -110,7 +110,37 @@ def block_hrefs(sel: Selector, rules: list[str]) -> list[str]:
     root = sel.root
     if not isinstance(root, etree._Element) or getattr(sel, "type", "html") not in ("html", "xml"):
         return select_first(sel, rules).css("a::attr(href)").getall()
-    return [h for m in _first(root, rules) if isinstance(m, etree._Element) for h in _HREFS(m)]
+    found = READ_BLOCKS.take(root, rules)
+    if found is None:
+        found = _first(root, rules)
+    return [h for m in found if isinstance(m, etree._Element) for h in _HREFS(m)]
+
+
+class NodeMemo:
+    """The matches of block rules on the pages read last, so that following a page's links
+    does not search the page again for the blocks its extraction has just found.
+
+    Keyed by the parsed tree's root element and the rules; an entry keeps its root alive, so
+    the id cannot be reused while it is held, and nothing changes a response's tree after the
+    parse. Each entry is taken once, and only a few pages' are kept (memory stays flat).
+    """
+
+    def __init__(self, size: int = 8):
+        self.size = size
+        self._found: dict[tuple, tuple[etree._Element, list]] = {}
+
+    def put(self, root: etree._Element, rules: list[str], found: list) -> None:
+        if len(self._found) >= self.size:
+            del self._found[next(iter(self._found))]
+        self._found[(id(root), tuple(rules))] = (root, found)
+
+    def take(self, root: etree._Element, rules: list[str]) -> list | None:
+        held = self._found.pop((id(root), tuple(rules)), None)
+        return held[1] if held is not None and held[0] is root else None
+
+
+# One per process, as the loader and the spider read the same responses.
+READ_BLOCKS = NodeMemo()
 
 
 def read_entry(entry: Selector | etree._Element, base_url: str, tracking: list[str],

@@ -25,7 +25,16 @@ from newsbot.dates import DateEvidence
 from newsbot.fallback import CANONICAL_RULES, SUMMARY_RULES, GenericFallback
 from newsbot.generic.metadata import iso_date
 from newsbot.items import Article
-from newsbot.links import BlockMemo, compiled, first_match, first_nodes, node, read_block, read_ranking
+from newsbot.links import (
+    READ_BLOCKS,
+    BlockMemo,
+    compiled,
+    first_match,
+    first_nodes,
+    node,
+    read_block,
+    read_ranking,
+)
 from newsbot.processors import (
     clean_text,
     content_hash,
@@ -285,6 +294,8 @@ BLOCKS = BlockMemo()
 
 def read_links(page: Page, name: str, reader) -> list[dict]:
     rule, entries = page.nodes(name)
+    if isinstance(entries, list):  # lxml nodes: the spider follows the same block's links
+        READ_BLOCKS.put(page.sel.root, page.rules[name], entries)
     if not entries:
         return []
     page.by[name] = f"profile:{rule}"
