@@ -159,7 +159,7 @@ def read_entry(entry: Selector | etree._Element, base_url: str, tracking: list[s
         return None
     href = link[0].attrib["href"].strip()
     title = clean_text(" ".join(_TEXTS(link[0])))
-    credit_text = clean_text(" ".join(_strings(_first(root, rules.get("entry_credit", [])))))
+    credit_text = clean_text(" ".join(strings_of(_first(root, rules.get("entry_credit", [])))))
     credit = bare_credit(credit_text) if credit_text else None
     if credit is None:
         title, credit = split_credit(title)
@@ -185,7 +185,7 @@ def _first(root: etree._Element, rules: list[str]) -> list:
     return []
 
 
-def _strings(found: list) -> list[str]:
+def strings_of(found: list) -> list[str]:
     """Matches as parsel's ``getall`` gives them: elements serialised, text as it is."""
     out = []
     for m in found:
@@ -213,8 +213,8 @@ def read_ranking(entries: SelectorList | list, base_url: str, tracking: list[str
         item = read_entry(entry, base_url, tracking, rules)
         if item is None:
             continue
-        printed = clean_text(next(iter(_strings(_first(node(entry), rules.get("entry_rank", [])))),
-                                  None))
+        rank = strings_of(_first(node(entry), rules.get("entry_rank", [])))
+        printed = clean_text(rank[0] if rank else None)
         item["rank"] = int(printed) if printed.isdigit() else position
         if printed and item["title"].startswith(printed + " "):
             item["title"] = item["title"][len(printed) + 1:]

@@ -34,6 +34,7 @@ from newsbot.links import (
     node,
     read_block,
     read_ranking,
+    strings_of,
 )
 from newsbot.processors import (
     clean_text,
@@ -183,13 +184,21 @@ _TEXTS = etree.XPath(".//text()", smart_strings=False)
 def load_rules(loader: ArticleLoader, page: Page, name: str) -> bool:
     """Add the field from its rules, one at a time in priority order, until one gives a value.
 
-    Through the loader, so itemloaders counts each rule tried (``parser/<field>/css/<rule>``).
+    Each rule tried is counted as itemloaders counts its own (``parser/<field>/css/<rule>``).
     """
+    root = page.sel.root
+    plain = not isinstance(root, etree._Element) or page.sel.type not in ("html", "xml")
     for rule in page.rules[name]:
-        if is_xpath(rule):
-            loader.add_xpath(name, rule)
+        kind = "xpath" if is_xpath(rule) else "css"
+        if plain:  # text or JSON: itemloaders' own selection
+            getattr(loader, f"add_{kind}")(name, rule)
         else:
-            loader.add_css(name, rule)
+            # What add_css/add_xpath add and count, from the compiled rule: they built a
+            # Selector per match to serialise it, as links.strings_of does without one.
+            values = strings_of(_matches(compiled(rule)(root)))
+            if page.stats is not None:
+                page.stats.inc_value(f"parser/{name}/{kind}/{rule}", 1 if values else 0)
+            loader.add_value(name, values)
         if any(loader.get_collected_values(name)):
             page.by[name] = f"profile:{rule}"
             return True

@@ -17,7 +17,7 @@ from w3lib.url import safe_url_string, url_query_cleaner
 from newsbot import links
 from newsbot.links import (BlockMemo, NodeMemo, _select, block_hrefs, first_match, first_nodes,
                            node, read_block, read_entry, read_ranking, select_first)
-from newsbot.loaders import ArticleLoader, extract_article
+from newsbot.loaders import ArticleLoader, Page, extract_article, load_rules
 from newsbot.processors import (bare_credit, clean_text, join_url, normalize_url, resolve,
                                 split_credit)
 from newsbot.profiles import is_xpath
@@ -222,3 +222,22 @@ def test_the_node_memo_keeps_a_few_pages_and_knows_its_trees():
     assert memo.take(trees[1], ["b"]) is None  # other rules
     assert memo.take(trees[2], ["a"]) == [trees[2]]
     assert memo.take(trees[2], ["a"]) is None
+
+
+@pytest.mark.parametrize("path", pages()[:3] + pages()[-3:])
+def test_field_rules_load_and_count_as_itemloaders_would(path):
+    response = HtmlResponse(url="http://127.0.0.1:8067/" + path, body=(SITE / path).read_bytes(),
+                            headers={"Content-Type": "text/html"})
+    for name in ("headline", "summary"):
+        ours, theirs = CountingStats(), CountingStats()
+        page = Page(response, PROFILE, ours)
+        loader = ArticleLoader(selector=page.sel, stats=ours)
+        found = load_rules(loader, page, name)
+        reference = ArticleLoader(selector=response.selector, stats=theirs)
+        for rule in PROFILE.selectors[name]:  # itemloaders' own selection and counting
+            (reference.add_xpath if is_xpath(rule) else reference.add_css)(name, rule)
+            if any(reference.get_collected_values(name)):
+                break
+        assert found == any(reference.get_collected_values(name))
+        assert loader.get_collected_values(name) == reference.get_collected_values(name)
+        assert ours.values == theirs.values and ours.values
