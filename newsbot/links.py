@@ -271,6 +271,7 @@ class BlockMemo:
         return reader, where, tuple(tracking), flat, markup
 
 
+@lru_cache(maxsize=256)
 def _inside_entry(rule: str) -> bool:
     """Whether a rule reads only inside the entry it is applied to."""
     if not is_xpath(rule):
@@ -283,4 +284,7 @@ def _inside_entry(rule: str) -> bool:
 def _page_relative(entries: SelectorList | list) -> bool:
     """Whether a link in the block resolves against the whole page address ("", "?page=2")."""
     return any(not h.strip() or h.strip().startswith("?")
-               for e in entries for h in node(e).xpath(".//@href"))
+               for e in entries for h in _ALL_HREFS(node(e)))
+
+
+_ALL_HREFS = etree.XPath(".//@href", smart_strings=False)  # compiled once, not per block
