@@ -10,6 +10,9 @@ verdict (newsbot/health.py) reads: the run is unhealthy and `newsbot crawl` exit
 
 from __future__ import annotations
 
+import warnings
+
+from scrapy.exceptions import ScrapyDeprecationWarning
 from spidermon import MonitorSuite, monitors
 from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 from spidermon.core.actions import Action
@@ -18,6 +21,11 @@ ARTICLES = "newsbot/coverage/items"
 KNOWN = "newsbot/incremental/skipped_known"  # links to stored articles, not fetched again
 FAILED = "newsbot/monitors/failed"
 PASSED = "newsbot/monitors/passed"
+
+# spidermon 1.27 reports its results through Spider.log(), which Scrapy 2.19 deprecates: a
+# warning about spidermon's code, not the user's, at the end of every crawl.
+warnings.filterwarnings("ignore", message=r"Spider\.log\(\) is deprecated",
+                        category=ScrapyDeprecationWarning, module=r"spidermon\b")
 
 
 @monitors.name("Article count")

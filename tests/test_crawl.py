@@ -141,6 +141,10 @@ def test_demo_command(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     assert f"articles stored    {len(articles())} new" in result.stdout
     assert "pages failed       1" in result.stdout
+    # The one warning a user should see is the replica's deliberate 404: no "Disabled ..." for
+    # features left off, no deprecation warnings about libraries' code.
+    warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
+    assert len(warnings) == 1 and "HTTP 404" in warnings[0], warnings
 
 
 def test_plain_scrapy_crawl_with_a_feed(replica, tmp_path):
