@@ -57,6 +57,32 @@ def first_match(sel: Selector, rules: list[str], stats=None,
     return None, SelectorList([])
 
 
+def first_nodes(sel: Selector, rules: list[str], stats=None,
+                field: str | None = None) -> tuple[str | None, list | SelectorList]:
+    """``first_match``, with the matches as lxml gives them (elements, strings) instead of a
+    parsel Selector each: building one checks its root's type, which cost more than the
+    matching on a link block's dozen entries. Counts rules in ``stats`` as ``first_match`` does;
+    a selector that is not HTML or XML gets ``first_match``'s SelectorList."""
+    root = sel.root
+    if not isinstance(root, etree._Element) or getattr(sel, "type", "html") not in ("html", "xml"):
+        return first_match(sel, rules, stats, field)
+    for rule in rules:
+        found = compiled(rule)(root)
+        if not isinstance(found, list):
+            found = [found]
+        if stats is not None and field:
+            stats.inc_value(f"parser/{field}/{'xpath' if is_xpath(rule) else 'css'}/{rule}",
+                            1 if found else 0)
+        if found:
+            return rule, found
+    return None, []
+
+
+def node(match: Selector | etree._Element | str) -> etree._Element | str:
+    """A match as lxml gives it, whether wrapped in a Selector or not."""
+    return match.root if isinstance(match, Selector) else match
+
+
 def select_first(sel: Selector, rules: list[str], stats=None,
                  field: str | None = None) -> SelectorList:
     """The matches of the first rule that matches anything (rules in priority order)."""
@@ -84,10 +110,40 @@ def block_hrefs(sel: Selector, rules: list[str]) -> list[str]:
     root = sel.root
     if not isinstance(root, etree._Element) or getattr(sel, "type", "html") not in ("html", "xml"):
         return select_first(sel, rules).css("a::attr(href)").getall()
-    return [h for m in _first(root, rules) if isinstance(m, etree._Element) for h in _HREFS(m)]
+    found = READ_BLOCKS.take(root, rules)
+    if found is None:
+        found = _first(root, rules)
+    return [h for m in found if isinstance(m, etree._Element) for h in _HREFS(m)]
 
 
-def read_entry(entry: Selector, base_url: str, tracking: list[str],
+class NodeMemo:
+    """The matches of block rules on the pages read last, so that following a page's links
+    does not search the page again for the blocks its extraction has just found.
+
+    Keyed by the parsed tree's root element and the rules; an entry keeps its root alive, so
+    the id cannot be reused while it is held, and nothing changes a response's tree after the
+    parse. Each entry is taken once, and only a few pages' are kept (memory stays flat).
+    """
+
+    def __init__(self, size: int = 8):
+        self.size = size
+        self._found: dict[tuple, tuple[etree._Element, list]] = {}
+
+    def put(self, root: etree._Element, rules: list[str], found: list) -> None:
+        if len(self._found) >= self.size:
+            del self._found[next(iter(self._found))]
+        self._found[(id(root), tuple(rules))] = (root, found)
+
+    def take(self, root: etree._Element, rules: list[str]) -> list | None:
+        held = self._found.pop((id(root), tuple(rules)), None)
+        return held[1] if held is not None and held[0] is root else None
+
+
+# One per process, as the loader and the spider read the same responses.
+READ_BLOCKS = NodeMemo()
+
+
+def read_entry(entry: Selector | etree._Element, base_url: str, tracking: list[str],
                rules: dict[str, list[str]] = ENTRY_DEFAULTS) -> dict | None:
     """One listing entry -> {url, title, source}; None when it links nowhere.
 
@@ -95,7 +151,7 @@ def read_entry(entry: Selector, base_url: str, tracking: list[str],
     Read on the lxml element with the compiled rules, as ``select_first`` would read it but
     without a parsel Selector per match: a page has twenty-odd entries, three rules each.
     """
-    root = entry.root
+    root = node(entry)
     if not isinstance(root, etree._Element):
         return None  # a text or attribute match holds no link
     link = _first(root, rules.get("entry_link") or ENTRY_DEFAULTS["entry_link"])
@@ -103,7 +159,7 @@ def read_entry(entry: Selector, base_url: str, tracking: list[str],
         return None
     href = link[0].attrib["href"].strip()
     title = clean_text(" ".join(_TEXTS(link[0])))
-    credit_text = clean_text(" ".join(_strings(_first(root, rules.get("entry_credit", [])))))
+    credit_text = clean_text(" ".join(strings_of(_first(root, rules.get("entry_credit", [])))))
     credit = bare_credit(credit_text) if credit_text else None
     if credit is None:
         title, credit = split_credit(title)
@@ -129,7 +185,7 @@ def _first(root: etree._Element, rules: list[str]) -> list:
     return []
 
 
-def _strings(found: list) -> list[str]:
+def strings_of(found: list) -> list[str]:
     """Matches as parsel's ``getall`` gives them: elements serialised, text as it is."""
     out = []
     for m in found:
@@ -142,14 +198,14 @@ def _strings(found: list) -> list[str]:
     return out
 
 
-def read_block(entries: SelectorList, base_url: str, tracking: list[str],
+def read_block(entries: SelectorList | list, base_url: str, tracking: list[str],
                rules: dict[str, list[str]] = ENTRY_DEFAULTS) -> list[dict]:
     """All entries of one block, in page order, duplicates kept (the links pipeline folds them)."""
     found = (read_entry(e, base_url, tracking, rules) for e in entries)
     return [e for e in found if e is not None]
 
 
-def read_ranking(entries: SelectorList, base_url: str, tracking: list[str],
+def read_ranking(entries: SelectorList | list, base_url: str, tracking: list[str],
                  rules: dict[str, list[str]] = ENTRY_DEFAULTS) -> list[dict]:
     """The POPULAR NEWS block -> [{rank, url, title, source}], rank printed or by position."""
     ranking = []
@@ -157,8 +213,8 @@ def read_ranking(entries: SelectorList, base_url: str, tracking: list[str],
         item = read_entry(entry, base_url, tracking, rules)
         if item is None:
             continue
-        printed = clean_text(next(iter(_strings(_first(entry.root, rules.get("entry_rank", [])))),
-                                  None))
+        rank = strings_of(_first(node(entry), rules.get("entry_rank", [])))
+        printed = clean_text(rank[0] if rank else None)
         item["rank"] = int(printed) if printed.isdigit() else position
         if printed and item["title"].startswith(printed + " "):
             item["title"] = item["title"][len(printed) + 1:]
@@ -184,7 +240,7 @@ class BlockMemo:
         self.size = size
         self._found: dict[tuple, list[dict]] = {}
 
-    def read(self, entries: SelectorList, base_url: str, tracking: list[str],
+    def read(self, entries: SelectorList | list, base_url: str, tracking: list[str],
              rules: dict[str, list[str]], reader: Reader) -> list[dict]:
         key = self._key(entries, base_url, tracking, rules, reader)
         found = self._found.get(key) if key is not None else None
@@ -197,9 +253,9 @@ class BlockMemo:
         return [dict(e) for e in found]
 
     @staticmethod
-    def _key(entries: SelectorList, base_url: str, tracking: list[str],
+    def _key(entries: SelectorList | list, base_url: str, tracking: list[str],
              rules: dict[str, list[str]], reader: Reader) -> tuple | None:
-        roots = [e.root for e in entries]
+        roots = [node(e) for e in entries]
         flat = tuple((k, tuple(v)) for k, v in sorted(rules.items()))
         if not all(isinstance(r, etree._Element) for r in roots) or \
                 not all(_inside_entry(rule) for _, v in flat for rule in v):
@@ -215,6 +271,7 @@ class BlockMemo:
         return reader, where, tuple(tracking), flat, markup
 
 
+@lru_cache(maxsize=256)
 def _inside_entry(rule: str) -> bool:
     """Whether a rule reads only inside the entry it is applied to."""
     if not is_xpath(rule):
@@ -224,7 +281,10 @@ def _inside_entry(rule: str) -> bool:
                                           "following::"))
 
 
-def _page_relative(entries: SelectorList) -> bool:
+def _page_relative(entries: SelectorList | list) -> bool:
     """Whether a link in the block resolves against the whole page address ("", "?page=2")."""
     return any(not h.strip() or h.strip().startswith("?")
-               for e in entries for h in e.root.xpath(".//@href"))
+               for e in entries for h in _ALL_HREFS(node(e)))
+
+
+_ALL_HREFS = etree.XPath(".//@href", smart_strings=False)  # compiled once, not per block

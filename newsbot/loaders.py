@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from itemloaders import ItemLoader
 from itemloaders.processors import Identity, MapCompose, TakeFirst
+from lxml import etree
 from parsel import SelectorList
 from scrapy.http import TextResponse
 from w3lib.html import remove_tags, replace_entities
@@ -24,7 +25,17 @@ from newsbot.dates import DateEvidence
 from newsbot.fallback import CANONICAL_RULES, SUMMARY_RULES, GenericFallback
 from newsbot.generic.metadata import iso_date
 from newsbot.items import Article
-from newsbot.links import BlockMemo, first_match, read_block, read_ranking
+from newsbot.links import (
+    READ_BLOCKS,
+    BlockMemo,
+    compiled,
+    first_match,
+    first_nodes,
+    node,
+    read_block,
+    read_ranking,
+    strings_of,
+)
 from newsbot.processors import (
     clean_text,
     content_hash,
@@ -97,9 +108,13 @@ class Page:
     def first(self, name: str) -> tuple[str | None, SelectorList]:
         return first_match(self.sel, self.rules[name], self.stats, name)
 
+    def nodes(self, name: str) -> tuple[str | None, list | SelectorList]:
+        """``first``, the matches as lxml gives them (see ``links.first_nodes``)."""
+        return first_nodes(self.sel, self.rules[name], self.stats, name)
+
     def text(self, name: str) -> tuple[str | None, str]:
         """(rule, the cleaned text of what the first matching rule found) for a field rule."""
-        rule, found = self.first(name)
+        rule, found = self.nodes(name)
         return rule, clean_text(" ".join(_texts(found)))
 
     def fallback(self, name: str) -> str | None:
@@ -149,22 +164,41 @@ def extract_article(response: TextResponse, profile: SiteProfile,
     return item
 
 
-def _texts(found: SelectorList) -> list[str]:
+def _texts(found: SelectorList | list) -> list[str]:
     """Strings of a match: text and attribute results as they are, elements by their text."""
-    return [s.root if isinstance(s.root, str) else " ".join(s.xpath(".//text()").getall())
-            for s in found]
+    out = []
+    for match in found:
+        root = node(match)
+        if isinstance(root, str):
+            out.append(root)
+        elif isinstance(root, etree._Element):
+            out.append(" ".join(_TEXTS(root)))
+        else:
+            out.append(" ".join(match.xpath(".//text()").getall()))
+    return out
+
+
+_TEXTS = etree.XPath(".//text()", smart_strings=False)
 
 
 def load_rules(loader: ArticleLoader, page: Page, name: str) -> bool:
     """Add the field from its rules, one at a time in priority order, until one gives a value.
 
-    Through the loader, so itemloaders counts each rule tried (``parser/<field>/css/<rule>``).
+    Each rule tried is counted as itemloaders counts its own (``parser/<field>/css/<rule>``).
     """
+    root = page.sel.root
+    plain = not isinstance(root, etree._Element) or page.sel.type not in ("html", "xml")
     for rule in page.rules[name]:
-        if is_xpath(rule):
-            loader.add_xpath(name, rule)
+        kind = "xpath" if is_xpath(rule) else "css"
+        if plain:  # text or JSON: itemloaders' own selection
+            getattr(loader, f"add_{kind}")(name, rule)
         else:
-            loader.add_css(name, rule)
+            # What add_css/add_xpath add and count, from the compiled rule: they built a
+            # Selector per match to serialise it, as links.strings_of does without one.
+            values = strings_of(_matches(compiled(rule)(root)))
+            if page.stats is not None:
+                page.stats.inc_value(f"parser/{name}/{kind}/{rule}", 1 if values else 0)
+            loader.add_value(name, values)
         if any(loader.get_collected_values(name)):
             page.by[name] = f"profile:{rule}"
             return True
@@ -232,12 +266,18 @@ def read_body(page: Page) -> tuple[list[str], dict]:
 
 def article_paragraphs(page: Page) -> tuple[str | None, list[str]]:
     """(the body rule that matched, its container's paragraphs, ads and share buttons dropped)."""
-    rule, container = page.first("body")
+    rule, container = page.nodes("body")
     if not container:
         return rule, []
-    root = container[0]
-    drop = {m.root for r in page.rules["body_drop"] for m in root.css(r)}
-    return rule, paragraphs(root.root, drop)
+    root = node(container[0])
+    if not isinstance(root, etree._Element):
+        return rule, []  # a text or attribute rule names no container
+    drop = {m for r in page.rules["body_drop"] for m in _matches(compiled(r)(root))}
+    return rule, paragraphs(root, drop)
+
+
+def _matches(found) -> list:
+    return found if isinstance(found, list) else [found]
 
 
 def read_source(page: Page, credit: str | None) -> str:
@@ -262,7 +302,9 @@ BLOCKS = BlockMemo()
 
 
 def read_links(page: Page, name: str, reader) -> list[dict]:
-    rule, entries = page.first(name)
+    rule, entries = page.nodes(name)
+    if isinstance(entries, list):  # lxml nodes: the spider follows the same block's links
+        READ_BLOCKS.put(page.sel.root, page.rules[name], entries)
     if not entries:
         return []
     page.by[name] = f"profile:{rule}"

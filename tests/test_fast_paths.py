@@ -9,13 +9,15 @@ from urllib.parse import urljoin
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from lxml import etree
 from parsel import Selector
 from scrapy.http import HtmlResponse
 from w3lib.url import safe_url_string, url_query_cleaner
 
-from newsbot.links import (BlockMemo, _select, block_hrefs, read_block, read_entry, read_ranking,
-                           select_first)
-from newsbot.loaders import ArticleLoader
+from newsbot import links
+from newsbot.links import (BlockMemo, NodeMemo, _select, block_hrefs, first_match, first_nodes,
+                           node, read_block, read_entry, read_ranking, select_first)
+from newsbot.loaders import ArticleLoader, Page, extract_article, load_rules
 from newsbot.processors import (bare_credit, clean_text, join_url, normalize_url, resolve,
                                 split_credit)
 from newsbot.profiles import is_xpath
@@ -161,3 +163,81 @@ def test_block_hrefs_are_the_parsel_selection(path):
         rules = PROFILE.selectors[name]
         plain = select_first(sel, rules).css("a::attr(href)").getall()
         assert plain and block_hrefs(sel, rules) == plain
+
+
+@given(st.lists(ENTRY_MARKUP, min_size=1, max_size=4),
+       st.sampled_from(["http://127.0.0.1:8067/article/9.php", "http://127.0.0.1:8067/a/b/"]))
+def test_blocks_read_from_lxml_nodes_as_from_selectors(entries, base):
+    html = "".join(f'<li class="news-item">{"".join(parts)}</li>' for parts in entries)
+    sel = Selector(text=f'<ul class="more-news">{html}</ul>')
+    _, nodes = first_nodes(sel, [".more-news .news-item"])
+    assert all(isinstance(n, etree._Element) for n in nodes)
+    for reader in (read_block, read_ranking):
+        assert reader(nodes, base, PROFILE.tracking_params, ENTRY_RULES) == \
+            reader(sel.css(".more-news .news-item"), base, PROFILE.tracking_params, ENTRY_RULES)
+
+
+class CountingStats:
+    def __init__(self):
+        self.values = {}
+
+    def inc_value(self, key, count=1):
+        self.values[key] = self.values.get(key, 0) + count
+
+
+@pytest.mark.parametrize("path", pages()[:5])
+def test_first_nodes_finds_and_counts_as_first_match(path):
+    sel = HtmlResponse(url="http://127.0.0.1:8067/" + path, body=(SITE / path).read_bytes(),
+                       headers={"Content-Type": "text/html"}).selector
+    for name, rules in PROFILE.selectors.items():
+        ours, theirs = CountingStats(), CountingStats()
+        rule, nodes = first_nodes(sel, rules, ours, name)
+        plain_rule, plain = first_match(sel, rules, theirs, name)
+        assert (rule, [node(n) for n in nodes]) == (plain_rule, [m.root for m in plain]), name
+        assert ours.values == theirs.values
+
+
+def test_following_links_reuses_the_blocks_the_loader_found(monkeypatch):
+    path = pages()[0]
+    response = HtmlResponse(url="http://127.0.0.1:8067/" + path, body=(SITE / path).read_bytes(),
+                            headers={"Content-Type": "text/html"})
+    expected = {name: block_hrefs(response.selector, PROFILE.selectors[name])
+                for name in ("related", "popular")}
+    extract_article(response, PROFILE)
+    searched = []
+    monkeypatch.setattr(links, "_first", lambda root, rules: searched.append(rules) or [])
+    for name in ("related", "popular"):  # handed over once each, not searched for again
+        assert block_hrefs(response.selector, PROFILE.selectors[name]) == expected[name]
+    assert searched == []
+    assert block_hrefs(response.selector, PROFILE.selectors["related"]) == []  # taken once
+    assert searched == [PROFILE.selectors["related"]]
+
+
+def test_the_node_memo_keeps_a_few_pages_and_knows_its_trees():
+    memo = NodeMemo(size=2)
+    trees = [etree.fromstring("<p/>") for _ in range(3)]
+    for tree in trees:
+        memo.put(tree, ["a"], [tree])
+    assert memo.take(trees[0], ["a"]) is None  # evicted
+    assert memo.take(trees[1], ["b"]) is None  # other rules
+    assert memo.take(trees[2], ["a"]) == [trees[2]]
+    assert memo.take(trees[2], ["a"]) is None
+
+
+@pytest.mark.parametrize("path", pages()[:3] + pages()[-3:])
+def test_field_rules_load_and_count_as_itemloaders_would(path):
+    response = HtmlResponse(url="http://127.0.0.1:8067/" + path, body=(SITE / path).read_bytes(),
+                            headers={"Content-Type": "text/html"})
+    for name in ("headline", "summary"):
+        ours, theirs = CountingStats(), CountingStats()
+        page = Page(response, PROFILE, ours)
+        loader = ArticleLoader(selector=page.sel, stats=ours)
+        found = load_rules(loader, page, name)
+        reference = ArticleLoader(selector=response.selector, stats=theirs)
+        for rule in PROFILE.selectors[name]:  # itemloaders' own selection and counting
+            (reference.add_xpath if is_xpath(rule) else reference.add_css)(name, rule)
+            if any(reference.get_collected_values(name)):
+                break
+        assert found == any(reference.get_collected_values(name))
+        assert loader.get_collected_values(name) == reference.get_collected_values(name)
+        assert ours.values == theirs.values and ours.values
