@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 from newsbot.frontier.address import FrontierAddress
-from tests.replica_truth import articles, expected_fields
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWSBOT = [sys.executable, "-m", "newsbot"]
@@ -77,29 +76,6 @@ def article_count(db: str | Path) -> int:
             con.close()
     except sqlite3.Error:
         return 0
-
-
-def fold(links: list[dict]) -> list[dict]:
-    seen, out = set(), []
-    for link in links:
-        if link["url"] not in seen:
-            seen.add(link["url"])
-            out.append(link)
-    return out
-
-
-def assert_the_replica(exported: dict[str, dict], replica: str) -> None:
-    """Every article of the replica's truth, each once, every field right (as test_crawl)."""
-    truth = {f"{replica}/article/{a['id']}.php": a for a in articles()}
-    assert sorted(exported) == sorted(truth)
-    for url, article in truth.items():
-        expected = expected_fields(article, replica)
-        expected["related"] = fold(expected["related"])
-        got = {name: exported[url][name] for name in expected}
-        if exported[url]["url"].startswith(f"{replica}/html/newsdesk/"):
-            expected["summary"] = None  # stored from its old-layout page, which has none
-        assert got == expected, (url, {k: (got[k], expected[k])
-                                       for k in got if got[k] != expected[k]})
 
 
 # Slow enough to be caught mid-crawl (about ten pages a second per worker), fast enough to end.

@@ -10,9 +10,9 @@ import sys
 
 import pytest
 
-from tests.frontier import assert_the_replica, finish, new_items, runs, seed, stored, worker
+from tests.frontier import finish, new_items, runs, seed, stored, worker
 from tests.replica import ReplicaServer
-from tests.replica_truth import SITE, articles
+from tests.replica_truth import SITE, articles, assert_the_replica
 
 
 @pytest.fixture(scope="module")

@@ -12,11 +12,11 @@ import pytest
 import redis
 
 from newsbot.frontier.address import FrontierAddress
-from tests.frontier import (SLOW, article_count, assert_the_replica, finish, seed, stored,
+from tests.frontier import (SLOW, article_count, finish, seed, stored,
                             wait_until, worker)
 from tests.redisserver import PrivateRedis
 from tests.replica import ReplicaServer
-from tests.replica_truth import SITE
+from tests.replica_truth import SITE, assert_the_replica
 
 
 @pytest.fixture(scope="module")
