@@ -150,8 +150,8 @@ HOSTILE = ["'; DROP TABLE articles; --", 'Robert"); DELETE FROM runs; --', "a' O
            "%s %d ? :name $1", "\\'; \x00 NUL", "“quoted” ‘text’ ; ;; ;", "); VACUUM; --"]
 
 
-def test_every_store_write_keeps_hostile_text_verbatim(tmp_path):
-    store = SqliteStore(tmp_path / "hostile.db", batch_size=1)
+def write_hostile(store) -> None:
+    """Every HOSTILE string through every kind of store write (shared with the PostgreSQL test)."""
     store.begin_run("portal", HOSTILE[0], "2026-01-12T09:00:00+00:00", {"start_urls": HOSTILE})
     for n, text in enumerate(HOSTILE):
         ranking = [{"rank": 1, "url": f"http://x/{n}'--", "title": text, "source": text}]
@@ -160,8 +160,14 @@ def test_every_store_write_keeps_hostile_text_verbatim(tmp_path):
                    "dateline": text, "published": text, "date_evidence": text, "source": text,
                    "body": f"{text}\n\n{text}", "summary": text, "content_hash": text,
                    "crawled_at": text, "related": [{"url": text, "title": text, "source": text}]}
-        store.upsert_article(article, store.save_popular(text, ranking))
+        assert store.upsert_article(article, store.save_popular(text, ranking)) == "new"
         store.record_failure(text, text, 500, text)
+        store.save_validators(text, text, text, text)
+
+
+def test_every_store_write_keeps_hostile_text_verbatim(tmp_path):
+    store = SqliteStore(tmp_path / "hostile.db", batch_size=1)
+    write_hostile(store)
     store.end_run(HOSTILE[1], HOSTILE[2], {HOSTILE[3]: HOSTILE[4]})
     store.close()
     store = SqliteStore(tmp_path / "hostile.db", readonly=True)

@@ -332,20 +332,10 @@ def stop_when_stored(server: PrivateServer, n: int) -> None:
 
 def test_every_postgres_write_keeps_hostile_text_verbatim(pg_url):
     """test_security's hostile strings through every write; U+0000 alone becomes U+FFFD."""
-    from tests.test_security import HOSTILE
+    from tests.test_security import HOSTILE, write_hostile
     kept = [text.replace("\x00", "\ufffd") for text in HOSTILE]
     store = open_store(pg_url, batch_size=1)
-    store.begin_run("portal", HOSTILE[0], "2026-01-12T09:00:00+00:00", {"start_urls": HOSTILE})
-    for n, text in enumerate(HOSTILE):
-        ranking = [{"rank": 1, "url": f"http://x/{n}'--", "title": text, "source": text}]
-        article = {"canonical_url": f"http://x/article/{n}.php?q='{text}'", "url": text,
-                   "article_id": text, "site": text, "section": text, "headline": text,
-                   "dateline": text, "published": text, "date_evidence": text, "source": text,
-                   "body": f"{text}\n\n{text}", "summary": text, "content_hash": text,
-                   "crawled_at": text, "related": [{"url": text, "title": text, "source": text}]}
-        assert store.upsert_article(article, store.save_popular(text, ranking)) == "new"
-        store.record_failure(text, text, 500, text)
-        store.save_validators(text, text, text, text)
+    write_hostile(store)
     store.end_run(HOSTILE[1], HOSTILE[2], {HOSTILE[3]: HOSTILE[4]})
     store.close()
     store = open_store(pg_url, readonly=True)
