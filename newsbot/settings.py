@@ -63,6 +63,12 @@ DOWNLOADER_MIDDLEWARES = {
     "newsbot.warc.WarcArchiver": 950,
     "newsbot.warc.WarcReplay": 960,
 }
+# Engine side of every spider middleware: once a callback's output is consumed, the page's
+# parsed tree is freed at once instead of waiting in a reference cycle for the garbage
+# collector (newsbot/middlewares/release.py; most of a fast crawl's peak memory).
+SPIDER_MIDDLEWARES = {
+    "newsbot.middlewares.release.ReleaseParsedPageMiddleware": 1,
+}
 # A page that fails after its retries is recorded in `failures` and judged by the run's error
 # ratio (newsbot/health.py); an ERROR line per such page would fail every run with one bad page.
 RETRY_GIVE_UP_LOG_LEVEL = "WARNING"

@@ -1,0 +1,64 @@
+"""Run as ``python -m tests.alive_pages URL [--keep-cycle]``: crawl the replica at URL with
+the cyclic garbage collector off and print how many of the responses the spider parsed are
+still alive when it closes (JSON: parsed, alive). Without the collector only reference counting
+frees memory, so a page still alive then is one a reference cycle keeps.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import sys
+import tempfile
+import weakref
+
+from scrapy import signals
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+
+class AlivePages:
+    refs: list[weakref.ref] = []
+    alive: int = -1
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        ext = cls()
+        crawler.signals.connect(ext.opened, signals.spider_opened)
+        crawler.signals.connect(ext.received, signals.response_received)
+        crawler.signals.connect(ext.closed, signals.spider_closed)
+        return ext
+
+    def opened(self, spider):
+        gc.collect()
+        gc.disable()
+
+    def received(self, response, request, spider):
+        AlivePages.refs.append(weakref.ref(response))
+
+    def closed(self, spider):
+        AlivePages.alive = sum(1 for ref in AlivePages.refs if ref() is not None)
+        gc.enable()
+
+
+def main(argv: list[str]) -> int:
+    url, keep_cycle = argv[0], "--keep-cycle" in argv
+    settings = Settings()
+    settings.setmodule("newsbot.settings", priority="project")
+    extensions = dict(settings.getdict("EXTENSIONS"))
+    extensions[AlivePages] = 0
+    settings.set("EXTENSIONS", extensions, priority="cmdline")
+    settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
+    if keep_cycle:
+        settings.set("SPIDER_MIDDLEWARES", {}, priority="cmdline")
+    with tempfile.TemporaryDirectory() as scratch:
+        settings.set("NEWSBOT_DB", f"{scratch}/news.db", priority="cmdline")
+        process = CrawlerProcess(settings)
+        process.crawl("portal", start_url=url)
+        process.start()
+    print(json.dumps({"parsed": len(AlivePages.refs), "alive": AlivePages.alive}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
