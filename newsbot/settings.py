@@ -81,6 +81,7 @@ EXTENSIONS = {
     # results are in the stats by the time the run is judged and written to the store.
     "spidermon.contrib.scrapy.extensions.Spidermon": 490,
     "newsbot.extensions.runrecord.RunRecorder": 500,
+    "newsbot.extensions.gctuning.GcTuning": 0,
 }
 
 # Monitors run when the spider closes (newsbot/monitors.py, docs/monitoring.md). A failing
@@ -119,6 +120,11 @@ NEWSBOT_NEARDUP_PERMUTATIONS = 128
 NEWSBOT_NEARDUP_THRESHOLD = 0.5
 # Only articles published this many days apart or less are compared (0: any two articles).
 NEWSBOT_NEARDUP_WINDOW_DAYS = 30
+# Freeze what exists when the engine starts out of the garbage collector's sight, and let its
+# youngest generation grow to this many objects before a collection (CPython's default is
+# 700; 0 keeps it). newsbot/extensions/gctuning.py says why.
+NEWSBOT_GC_FREEZE = True
+NEWSBOT_GC_THRESHOLD = 2000
 # Apply LOOPBACK_FAST when all start URLs are loopback (a replica or a benchmark).
 NEWSBOT_FAST_LOOPBACK = True
 
