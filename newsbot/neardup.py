@@ -2,7 +2,8 @@
 
 The same story syndicated under two URLs, or re-posted with a new headline, has a different
 content hash, so the dedupe pipeline keeps both. Here each stored body gets a MinHash signature
-(datasketch) over its word shingles; signatures live in the store so a later run compares its
+over its word shingles (numpy; no datasketch, whose LSH imports scipy, +49 MiB, for one
+integral); signatures live in the store so a later run compares its
 articles against earlier ones. After a crawl, the articles new in it are grouped with every
 stored article published within ``window_days`` of them: LSH finds candidate pairs, the
 estimated Jaccard similarity confirms them, and every member of a group but its head (the
@@ -14,20 +15,23 @@ re-extraction from an archive groups alike.
 
 from __future__ import annotations
 
-import hashlib
 import re
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 WORDS = re.compile(r"\w+")
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 ASCII_WORDS = re.compile(rb"\w+")  # the same words as WORDS finds in an ASCII text
-DATASKETCH_SCHEME = "affine32"  # 32-bit hash values: 4 bytes per permutation in the store
+SCHEME = "v2"  # crc32 words, shingles mixed in numpy, multiply-shift permutations, 32-bit values
+EMPTY = 0xFFFF_FFFF  # every value of a body with no words (as datasketch left it: never updated)
+SHINGLE_BASE = np.uint64(0x9E37_79B9_7F4A_7C15)  # odd: the polynomial combining word hashes
+CHUNK = 2048  # shingles per permutation pass: bounds the (num_perm x chunk) work array
 
 
 @dataclass(frozen=True)
@@ -42,51 +46,154 @@ class NearDupParams:
 
     @property
     def scheme(self) -> str:
-        return f"minhash-{DATASKETCH_SCHEME}-w{self.shingle_words}-p{self.num_perm}-s{self.seed}"
+        return f"minhash-{SCHEME}-w{self.shingle_words}-p{self.num_perm}-s{self.seed}"
+
+
+def body_words(text: str) -> list[bytes]:
+    """Lower-cased words; punctuation and spacing do not count."""
+    if text.isascii():  # most bodies: words found in the encoded bytes, nothing to re-encode
+        return ASCII_WORDS.findall(text.lower().encode())
+    return [w.encode() for w in WORDS.findall(text.lower())]
 
 
 def shingles(text: str, k: int) -> set[bytes]:
-    """Overlapping runs of ``k`` lower-cased words; punctuation and spacing do not count."""
-    if text.isascii():  # most bodies: words found in the encoded bytes, nothing to re-encode
-        words = ASCII_WORDS.findall(text.lower().encode())
-    else:
-        words = [w.encode() for w in WORDS.findall(text.lower())]
+    """Overlapping runs of ``k`` words (all of them when there are no more than ``k``): the set
+    a signature estimates, spelled out for tests; ``Signer.sign`` hashes the same runs."""
+    words = body_words(text)
     if len(words) <= k:
         return {b" ".join(words)} if words else set()
     return set(map(b" ".join, zip(*(words[i:] for i in range(k)))))
 
 
-def sha1_values(items: Iterable[bytes]) -> list[int]:
-    """datasketch's default hash (``sha1_hash32``: the first 4 bytes of SHA-1, little-endian)
-    of every item, unpacked together rather than one ``struct.unpack`` call each."""
-    sha1 = hashlib.sha1
-    return np.frombuffer(b"".join([sha1(x).digest()[:4] for x in items]), dtype="<u4").tolist()
+def shingle_hashes(words: list[bytes], k: int) -> np.ndarray:
+    """A 64-bit hash of every run of ``k`` words (one run of all when there are no more).
+
+    Each word is hashed once (crc32: stable across processes, unlike ``hash()``), and each run
+    from its words' hashes in numpy: a polynomial in 64-bit arithmetic, then murmur3's fmix64
+    finaliser so that every output bit depends on every input bit before the permutations.
+    """
+    width = min(k, len(words))
+    h = np.fromiter(map(zlib.crc32, words), dtype=np.uint64, count=len(words))
+    runs = len(words) - width + 1
+    x = np.full(runs, width, dtype=np.uint64)  # the run's length: a short body's one run differs
+    for i in range(width):
+        x *= SHINGLE_BASE
+        x += h[i:i + runs]
+    return fmix64(x)
+
+
+def fmix64(x: np.ndarray) -> np.ndarray:
+    """murmur3's 64-bit finaliser, in place: a bijection that spreads every bit to all others."""
+    x ^= x >> np.uint64(33)
+    x *= np.uint64(0xFF51_AFD7_ED55_8CCD)
+    x ^= x >> np.uint64(33)
+    x *= np.uint64(0xC4CE_B9FE_1A85_EC53)
+    x ^= x >> np.uint64(33)
+    return x
 
 
 class Signer:
-    """MinHash signatures under one set of parameters (permutations drawn once, reused)."""
+    """MinHash signatures under one set of parameters (permutations drawn once, reused).
+
+    Permutation i maps a shingle hash x to the top 32 bits of ``a_i * x + b_i`` modulo 2^64
+    (a_i odd): multiply-add-shift, a universal hash family (Dietzfelbinger) that costs one
+    multiply and one add per value in numpy, where ``(a*x + b) mod (2^61 - 1)`` would need a
+    128-bit product. Its weakness, structured inputs, does not arise: the shingle hashes are
+    already mixed by fmix64. The shift is monotonic, so the minimum is taken on the 64-bit
+    values and shifted once per permutation, not once per shingle.
+    """
 
     def __init__(self, params: NearDupParams):
         self.params = params
-        self._template = MinHash(num_perm=params.num_perm, seed=params.seed,
-                                 scheme=DATASKETCH_SCHEME)
+        rng = np.random.default_rng(params.seed)
+        self._a = rng.integers(0, 2**64, size=(params.num_perm, 1), dtype=np.uint64) | np.uint64(1)
+        self._b = rng.integers(0, 2**64, size=(params.num_perm, 1), dtype=np.uint64)
 
     def sign(self, body: str) -> bytes:
-        # The shingles are hashed here, all at once, exactly as datasketch's default would hash
-        # them one by one (the same signatures, a fifth less CPU); hashfunc=int takes the values.
-        m = MinHash(num_perm=self.params.num_perm, seed=self.params.seed, hashfunc=int,
-                    permutations=self._template.permutations, scheme=DATASKETCH_SCHEME)
-        m.update_batch(sha1_values(shingles(body, self.params.shingle_words)))
-        return m.hashvalues.astype("<u4").tobytes()
-
-    def minhash(self, signature: bytes) -> LeanMinHash:
-        values = np.frombuffer(signature, dtype="<u4")
-        return LeanMinHash(seed=self.params.seed, hashvalues=values, scheme=DATASKETCH_SCHEME)
+        """``num_perm`` little-endian uint32 minima; a body with no words gets all EMPTY."""
+        words = body_words(body)
+        if not words:
+            return np.full(self.params.num_perm, EMPTY, dtype="<u4").tobytes()
+        x = shingle_hashes(words, self.params.shingle_words)
+        low = np.full(self.params.num_perm, np.iinfo(np.uint64).max, dtype=np.uint64)
+        for start in range(0, len(x), CHUNK):
+            values = self._a * x[start:start + CHUNK]
+            values += self._b
+            np.minimum(low, values.min(axis=1), out=low)
+        return (low >> np.uint64(32)).astype("<u4").tobytes()
 
 
 def similarity(a: bytes, b: bytes) -> float:
     """Estimated Jaccard similarity of two signatures: the share of equal hash values."""
     return float(np.mean(np.frombuffer(a, "<u4") == np.frombuffer(b, "<u4")))
+
+
+@lru_cache(maxsize=None)
+def optimal_bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    """The (bands, rows) whose candidate curve ``1 - (1 - s^r)^b`` best splits at ``threshold``.
+
+    The criterion is datasketch's MinHashLSH with equal weights: the least false positive area
+    (the curve over [0, threshold]) plus false negative area (one minus it over [threshold, 1]),
+    first (b, r) in (b, r) order on a tie. The curve is a polynomial of degree b*r <= num_perm,
+    so Gauss-Legendre with num_perm/2 + 1 nodes integrates it exactly, without scipy.
+    """
+    nodes, weights = np.polynomial.legendre.leggauss(num_perm // 2 + 1)
+    best, choice = float("inf"), (0, 0)
+    for b in range(1, num_perm + 1):
+        rows = np.arange(1, num_perm // b + 1)
+        fp = _area(nodes, weights, 0.0, threshold, b, rows)
+        fn = (1.0 - threshold) - _area(nodes, weights, threshold, 1.0, b, rows)
+        error = (fp + fn) / 2
+        i = int(np.argmin(error))
+        if error[i] < best:
+            best, choice = float(error[i]), (b, int(rows[i]))
+    return choice
+
+
+def _area(nodes, weights, lo: float, hi: float, b: int, rows: np.ndarray) -> np.ndarray:
+    """The integral of the candidate curve over [lo, hi], for each r in ``rows``."""
+    s = (hi - lo) / 2 * nodes + (hi + lo) / 2
+    curve = 1.0 - (1.0 - s[None, :] ** rows[:, None]) ** b
+    return curve @ weights * (hi - lo) / 2
+
+
+class BandIndex:
+    """Banded LSH over signatures: ``bands`` bands of ``rows`` values each; two signatures are
+    candidates when any band is equal, so pairs at the threshold are likely found and pairs
+    far below it rarely compared. Keys can be removed, so a sliding window stays small."""
+
+    def __init__(self, threshold: float, num_perm: int):
+        bands, rows = optimal_bands(threshold, num_perm)
+        width = 4 * rows  # bytes of a band: rows uint32 values
+        self._slices = [slice(i * width, (i + 1) * width) for i in range(bands)]
+        self._buckets: list[dict[bytes, set[int]]] = [{} for _ in range(bands)]
+        self._keys: dict[int, bytes] = {}  # key -> its signature, to find its buckets again
+
+    def _bands(self, signature: bytes):
+        return zip(self._buckets, (signature[s] for s in self._slices))
+
+    def insert(self, key: int, signature: bytes) -> None:
+        if key in self._keys:
+            raise ValueError(f"key {key!r} is already in the index")
+        self._keys[key] = signature
+        for buckets, band in self._bands(signature):
+            buckets.setdefault(band, set()).add(key)
+
+    def remove(self, key: int) -> None:
+        for buckets, band in self._bands(self._keys.pop(key)):
+            bucket = buckets[band]
+            bucket.discard(key)
+            if not bucket:
+                del buckets[band]
+
+    def query(self, signature: bytes) -> set[int]:
+        found: set[int] = set()
+        for buckets, band in self._bands(signature):
+            found.update(buckets.get(band, ()))
+        return found
+
+    def __len__(self) -> int:
+        return len(self._keys)
 
 
 @dataclass(frozen=True)
@@ -129,18 +236,17 @@ def group(rows: Callable[[], Iterable[Signed]],
             loose[art.pk] = art
     parent = {pk: pk for pk in rank}
 
-    def join(art: Signed, minhash: LeanMinHash, lsh: MinHashLSH, near: dict[int, Signed]):
-        for other in lsh.query(minhash):
+    def join(art: Signed, lsh: BandIndex, near: dict[int, Signed]):
+        for other in lsh.query(art.signature):
             if close_in_time(art, near[other], params.window_days) and \
                     similarity(art.signature, near[other].signature) >= params.threshold:
                 _union(parent, rank, other, art.pk)
 
-    loose_lsh = MinHashLSH(threshold=params.threshold, num_perm=params.num_perm)
+    loose_lsh = BandIndex(params.threshold, params.num_perm)
     for art in loose.values():
-        minhash = signer.minhash(art.signature)
-        join(art, minhash, loose_lsh, loose)
-        loose_lsh.insert(art.pk, minhash)
-    window_lsh = MinHashLSH(threshold=params.threshold, num_perm=params.num_perm)
+        join(art, loose_lsh, loose)
+        loose_lsh.insert(art.pk, art.signature)
+    window_lsh = BandIndex(params.threshold, params.num_perm)
     window: deque[tuple[date, Signed]] = deque()
     near: dict[int, Signed] = {}
     for art in rows():
@@ -151,10 +257,9 @@ def group(rows: Callable[[], Iterable[Signed]],
             _, gone = window.popleft()
             window_lsh.remove(gone.pk)
             del near[gone.pk]
-        minhash = signer.minhash(art.signature)
-        join(art, minhash, window_lsh, near)
-        join(art, minhash, loose_lsh, loose)
-        window_lsh.insert(art.pk, minhash)
+        join(art, window_lsh, near)
+        join(art, loose_lsh, loose)
+        window_lsh.insert(art.pk, art.signature)
         window.append((day, art))
         near[art.pk] = art
     del window_lsh, near, loose_lsh, loose
