@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 
-from newsbot.neardup import (BandIndex, NearDupParams, Signed, Signer, close_in_time, group,
-                             optimal_bands, refresh, shingles, similarity)
+from newsbot.neardup import (BandIndex, NearDupParams, Signed, Signer, body_words,
+                             close_in_time, group, optimal_bands, refresh, shingles, similarity)
 from newsbot.store import ArticleQuery, open_store
 from tests.corpora.pairs import (EXPECTED, EXTRA, FIRE, KNOWN, NHK_FIRE, NHK_SNOW, QUAKE,
                                  QUAKE_SYNDICATED, SNOW, stored, words)
@@ -37,6 +38,14 @@ def test_shingles_ignore_case_punctuation_and_spacing():
         b"the quake it struck", b"quake it struck sendai", b"it struck sendai today"}
     assert shingles("Too short", 4) == {b"too short"}
     assert shingles("", 4) == set()
+
+
+def test_ascii_words_are_the_words_of_the_unicode_rule():
+    """ASCII bodies take a byte table instead of the regex: the same words, lower-cased."""
+    text = "".join(map(chr, range(128))) + " Hello_World x1 A-B it's 3.5% e-mail\x1c"
+    assert text.isascii()
+    assert body_words(text) == [w.encode() for w in re.findall(r"\w+", text.lower())]
+    assert body_words(text + "é") == [w.encode() for w in re.findall(r"\w+", text.lower() + "é")]
 
 
 @pytest.mark.parametrize("other, exact, grouped", KNOWN)
