@@ -122,7 +122,7 @@ class Signer:
     """MinHash signatures under one set of parameters (permutations drawn once, reused).
 
     Permutation i maps a shingle hash x to the top 32 bits of ``a_i * x + b_i`` modulo 2^64
-    (a_i odd, drawn from the seed): Dietzfelbinger's multiply-shift, universal (two keys
+    (a_i odd; a_i, b_i drawn from the seed): Dietzfelbinger's multiply-shift, universal (two keys
     collide with probability <= 2^-31) at one multiply and one add per value in numpy, where
     ``(a*x + b) mod (2^61 - 1)`` needs a 128-bit product numpy lacks. MinHash wants min-wise
     independence, which no such cheap family guarantees on structured keys; the keys here are
@@ -133,9 +133,12 @@ class Signer:
 
     def __init__(self, params: NearDupParams):
         self.params = params
-        rng = np.random.default_rng(params.seed)
-        self._a = rng.integers(0, 2**64, size=(params.num_perm, 1), dtype=np.uint64) | np.uint64(1)
-        self._b = rng.integers(0, 2**64, size=(params.num_perm, 1), dtype=np.uint64)
+        # RandomState, not default_rng: NumPy freezes its stream (NEP 19), and stored
+        # signatures must stay comparable across NumPy upgrades.
+        rng = np.random.RandomState(params.seed)
+        shape = (params.num_perm, 1)
+        self._a = rng.randint(0, 2**64, size=shape, dtype=np.uint64) | np.uint64(1)
+        self._b = rng.randint(0, 2**64, size=shape, dtype=np.uint64)
 
     def sign(self, body: str) -> bytes:
         """``num_perm`` little-endian uint32 minima; a body with no words gets all EMPTY."""
