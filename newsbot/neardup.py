@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import string
 import zlib
+from array import array
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -191,36 +192,57 @@ def _area(nodes, weights, lo: float, hi: float, b: int, rows: np.ndarray) -> np.
 class BandIndex:
     """Banded LSH over signatures: ``bands`` bands of ``rows`` values each; two signatures are
     candidates when any band is equal, so pairs at the threshold are likely found and pairs
-    far below it rarely compared. Keys can be removed, so a sliding window stays small."""
+    far below it rarely compared. Keys can be removed, so a sliding window stays small.
+
+    A bucket is keyed by the hash of its band (a collision only adds a candidate, which the
+    caller's similarity check turns away) and holds its one key as a bare int until a second
+    arrives: almost every bucket holds one, and a set per bucket made the index ~3x larger
+    (25 buckets an article: a 30-day window of 2,500 articles took ~19 MB).
+    """
 
     def __init__(self, threshold: float, num_perm: int):
         bands, rows = optimal_bands(threshold, num_perm)
         width = 4 * rows  # bytes of a band: rows uint32 values
         self._slices = [slice(i * width, (i + 1) * width) for i in range(bands)]
-        self._buckets: list[dict[bytes, set[int]]] = [{} for _ in range(bands)]
+        self._buckets: list[dict[int, int | set[int]]] = [{} for _ in range(bands)]
         self._keys: dict[int, bytes] = {}  # key -> its signature, to find its buckets again
 
     def _bands(self, signature: bytes):
-        return zip(self._buckets, (signature[s] for s in self._slices))
+        return zip(self._buckets, (hash(signature[s]) for s in self._slices))
 
     def insert(self, key: int, signature: bytes) -> None:
         if key in self._keys:
             raise ValueError(f"key {key!r} is already in the index")
         self._keys[key] = signature
         for buckets, band in self._bands(signature):
-            buckets.setdefault(band, set()).add(key)
+            held = buckets.get(band)
+            if held is None:
+                buckets[band] = key
+            elif isinstance(held, set):
+                held.add(key)
+            else:
+                buckets[band] = {held, key}
 
     def remove(self, key: int) -> None:
         for buckets, band in self._bands(self._keys.pop(key)):
-            bucket = buckets[band]
-            bucket.discard(key)
-            if not bucket:
+            held = buckets[band]
+            if isinstance(held, set):
+                held.discard(key)
+                if len(held) == 1:
+                    buckets[band] = held.pop()
+            else:
                 del buckets[band]
 
     def query(self, signature: bytes) -> set[int]:
         found: set[int] = set()
         for buckets, band in self._bands(signature):
-            found.update(buckets.get(band, ()))
+            held = buckets.get(band)
+            if held is None:
+                continue
+            if isinstance(held, set):
+                found.update(held)
+            else:
+                found.add(held)
         return found
 
     def __len__(self) -> int:
@@ -253,56 +275,60 @@ def group(rows: Callable[[], Iterable[Signed]],
     50,000 articles more than doubled a crawl's peak memory. The groups are the same: a pair
     is joined when the LSH makes it a candidate, it is close in time and similar enough, and
     a group's head is its first article in representative order whatever the pairs' order.
+    Articles are known by their place in that order, so the union-find is an array of ints,
+    not dicts keyed by primary key.
     """
     params = signer.params
-    rank: dict[int, int] = {}
     loose: dict[int, Signed] = {}  # no plain date (or no window): compared with everything
-    last = None
+    last, count = None, 0
     for i, art in enumerate(rows()):
         if last is not None and art.order < last:
             raise ValueError("signed articles must come in representative order "
                              "(published, undated last, then canonical URL)")
-        last, rank[art.pk] = art.order, i
+        last, count = art.order, i + 1
         if params.window_days <= 0 or _day(art.published) is None:
-            loose[art.pk] = art
-    parent = {pk: pk for pk in rank}
+            loose[i] = art
+    parent = array("q", range(count))
 
-    def join(art: Signed, lsh: BandIndex, near: dict[int, Signed]):
+    def join(i: int, art: Signed, lsh: BandIndex, near: dict[int, Signed]):
         for other in lsh.query(art.signature):
             if close_in_time(art, near[other], params.window_days) and \
                     similarity(art.signature, near[other].signature) >= params.threshold:
-                _union(parent, rank, other, art.pk)
+                _union(parent, other, i)
 
     loose_lsh = BandIndex(params.threshold, params.num_perm)
-    for art in loose.values():
-        join(art, loose_lsh, loose)
-        loose_lsh.insert(art.pk, art.signature)
+    for i, art in loose.items():
+        join(i, art, loose_lsh, loose)
+        loose_lsh.insert(i, art.signature)
     window_lsh = BandIndex(params.threshold, params.num_perm)
-    window: deque[tuple[date, Signed]] = deque()
+    window: deque[tuple[date, int]] = deque()
     near: dict[int, Signed] = {}
-    for art in rows():
-        if art.pk in loose:
+    for i, art in enumerate(rows()):
+        if i in loose:
             continue
         day = _day(art.published)
         while window and window[0][0] < day - timedelta(days=params.window_days):
             _, gone = window.popleft()
-            window_lsh.remove(gone.pk)
-            del near[gone.pk]
-        join(art, window_lsh, near)
-        join(art, loose_lsh, loose)
-        window_lsh.insert(art.pk, art.signature)
-        window.append((day, art))
-        near[art.pk] = art
+            window_lsh.remove(gone)
+            del near[gone]
+        join(i, art, window_lsh, near)
+        join(i, art, loose_lsh, loose)
+        window_lsh.insert(i, art.signature)
+        window.append((day, i))
+        near[i] = art
     del window_lsh, near, loose_lsh, loose
-    heads = {root for pk in rank if (root := _find(parent, pk)) != pk}
+    led = bytearray(count)  # 1 for a head with members
+    for i in range(count):
+        if (root := _find(parent, i)) != i:
+            led[root] = 1
     kept: dict[int, tuple[str, bytes]] = {}
     out: dict[int, tuple[str, float] | None] = {}
-    for art in rows():  # a head comes before its members in representative order
-        head = _find(parent, art.pk)
-        if head == art.pk:
+    for i, art in enumerate(rows()):  # a head comes before its members in representative order
+        head = _find(parent, i)
+        if head == i:
             out[art.pk] = None
-            if head in heads:
-                kept[head] = (art.canonical_url, art.signature)
+            if led[i]:
+                kept[i] = (art.canonical_url, art.signature)
         else:
             url, signature = kept[head]
             out[art.pk] = (url, round(similarity(art.signature, signature), 4))
@@ -329,19 +355,19 @@ def close_in_time(a: Signed, b: Signed, days: int) -> bool:
     return abs(gap.days) <= days
 
 
-def _find(parent: dict[int, int], pk: int) -> int:
-    while parent[pk] != pk:
-        parent[pk] = parent[parent[pk]]
-        pk = parent[pk]
-    return pk
+def _find(parent: array, i: int) -> int:
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
 
 
-def _union(parent: dict[int, int], rank: dict[int, int], a: int, b: int) -> None:
-    """Join two groups under the root that comes first in representative order."""
+def _union(parent: array, a: int, b: int) -> None:
+    """Join two groups under the root that comes first in representative order (the lower
+    place)."""
     ra, rb = _find(parent, a), _find(parent, b)
     if ra != rb:
-        first, second = (ra, rb) if rank[ra] < rank[rb] else (rb, ra)
-        parent[second] = first
+        parent[max(ra, rb)] = min(ra, rb)
 
 
 def refresh(store, signer: Signer | None = None, fresh: Iterable[str | None] = ()) -> dict:
