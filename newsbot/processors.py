@@ -117,14 +117,21 @@ def resolve(base: str, href: str, tracking_params: list[str]) -> str:
     ("", "?q", "#top") is joined to it.
     """
     href = href.strip()
+    directory = _directory(base)
+    if directory is None or not href or href.startswith(("?", "#")):
+        return normalize_url(join_url(base, href), tracking_params)
+    return _resolve(directory, href, tuple(tracking_params))
+
+
+@lru_cache(maxsize=256)
+def _directory(base: str) -> str | None:
+    """The scheme, host and directory of a page address (None when it cannot be parsed): asked
+    once for each of the page's links."""
     try:
         parts = urlsplit(base)
     except ValueError:
-        parts = None
-    if parts is None or not href or href.startswith(("?", "#")):
-        return normalize_url(join_url(base, href), tracking_params)
-    directory = urlunsplit((parts.scheme, parts.netloc, parts.path.rpartition("/")[0] + "/", "", ""))
-    return _resolve(directory, href, tuple(tracking_params))
+        return None
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rpartition("/")[0] + "/", "", ""))
 
 
 @lru_cache(maxsize=16_384)

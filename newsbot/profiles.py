@@ -44,6 +44,9 @@ def is_xpath(rule: str) -> bool:
     return rule.startswith(("/", "(", "./"))
 
 
+CANONICAL_CACHE = 16_384  # canonical addresses a profile remembers
+
+
 @dataclass(frozen=True)
 class SiteProfile:
     name: str
@@ -65,6 +68,9 @@ class SiteProfile:
     sitemaps: list[str] = field(default_factory=list)
     page_param: str | None = None
     extraction: str = "profile"
+    # canonical_for's answers: the same links (POPULAR NEWS, a section's MORE NEWS) recur on
+    # page after page, and a join costs more than the rest of following a link. Bounded.
+    _canonical: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def match_article(self, path: str) -> re.Match[str] | None:
         """The first article pattern matching ``path``: this profile knows the page."""
@@ -97,6 +103,14 @@ class SiteProfile:
 
     def canonical_for(self, url: str) -> str:
         """An article link's canonical address: the current layout for its id, tracking removed."""
+        found = self._canonical.get(url)
+        if found is None:
+            if len(self._canonical) >= CANONICAL_CACHE:
+                self._canonical.clear()
+            found = self._canonical[url] = self._canonical_for(url)
+        return found
+
+    def _canonical_for(self, url: str) -> str:
         m = self.match_article(urlsplit(url).path)
         if m and self.canonical_article:
             url = urljoin(url, self.canonical_article.format(**m.groupdict()))

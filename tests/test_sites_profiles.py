@@ -130,3 +130,15 @@ def test_sites_reports_a_broken_profile_and_exits_1(tmp_path):
     assert lines[0].startswith("broken  ERROR site profile") and "is not valid" in lines[0]
     assert lines[1].startswith("mini    ok  Mini;")
     assert lines[-1] == "1 of 2 profiles do not load"
+
+
+def test_canonical_addresses_are_remembered_within_a_bound(monkeypatch):
+    import newsbot.profiles as profiles
+
+    monkeypatch.setattr(profiles, "CANONICAL_CACHE", 3)
+    profile = load_profile("newsonjapan")
+    urls = [f"http://h/html/newsdesk/article/{n}.php?utm_source=x" for n in range(10)]
+    for _ in range(2):  # the second round is answered from memory or read again: the same
+        assert [profile.canonical_for(u) for u in urls] == \
+            [f"http://h/article/{n}.php" for n in range(10)]
+    assert 0 < len(profile._canonical) <= 3
