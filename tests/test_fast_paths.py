@@ -155,6 +155,39 @@ def test_the_popular_block_is_read_once_per_distinct_markup(monkeypatch):
     assert calls == [1, 1]  # the second page from the memo, the other host read again
 
 
+@given(st.lists(ENTRY_MARKUP, min_size=2, max_size=5),
+       st.sampled_from(["http://127.0.0.1:8067/article/9.php", "http://127.0.0.1:8067/a/b/"]))
+def test_a_block_sharing_entries_with_earlier_ones_reads_as_a_fresh_reading(entries, base):
+    items = [f'<li class="news-item">{"".join(parts)}</li>' for parts in entries]
+    memo = BlockMemo()
+    # Two MORE NEWS blocks that differ as blocks but share entries, on two pages of one directory.
+    other = base.rsplit("/", 1)[0] + "/x.php"
+    for html, page in (("".join(items[:-1]), base), ("".join(items[1:]), other)):
+        block = Selector(text=f'<ul class="more-news">{html}</ul>').css(".news-item")
+        assert memo.read(block, page, PROFILE.tracking_params, ENTRY_RULES, read_block) == \
+            read_block(block, page, PROFILE.tracking_params, ENTRY_RULES)
+
+
+def test_an_entry_seen_in_an_earlier_block_is_not_read_again(monkeypatch):
+    import newsbot.links as links
+
+    read = []
+    real = links.read_entry
+
+    def counting(entry, *args):
+        read.append(links.node(entry).get("id"))
+        return real(entry, *args)
+    monkeypatch.setattr(links, "read_entry", counting)
+    entry = '<li class="news-item" id="{0}"><a href="/article/{0}.php">Story {0} (NHK)</a></li>'
+    memo = BlockMemo()
+    for ids, page in (("12", "http://h/article/7.php"), ("23", "http://h/article/8.php")):
+        html = "".join(entry.format(i) for i in ids)
+        block = Selector(text=f'<ul class="more-news">{html}</ul>').css(".news-item")
+        reading = memo.read(block, page, [], ENTRY_RULES, read_block)
+        assert [e["url"] for e in reading] == [f"http://h/article/{i}.php" for i in ids]
+    assert read == ["1", "2", "3"]  # entry 2 came from memory the second time
+
+
 @pytest.mark.parametrize("path", pages()[:10])
 def test_block_hrefs_are_the_parsel_selection(path):
     sel = HtmlResponse(url="http://127.0.0.1:8067/" + path, body=(SITE / path).read_bytes(),
