@@ -252,13 +252,12 @@ class BlockMemo:
         if where is None:
             return reader(entries, base_url, tracking, rules)
         markups = [etree.tostring(node(e), with_tail=False) for e in entries]
-        # Everything a reading depends on besides the markup and the reader.
-        context = (where, tuple(tracking), tuple((k, tuple(v)) for k, v in sorted(rules.items())))
-        key = (reader, context, b"".join(markups))
+        flat = tuple((k, tuple(v)) for k, v in sorted(rules.items()))
+        key = (reader, where, tuple(tracking), flat, b"".join(markups))
         found = self._found.get(key)
         if found is None:
             if reader is read_block:
-                found = self._read_entries(entries, markups, context, base_url, tracking, rules)
+                found = self._read_entries(entries, markups, key[1:4], base_url, tracking, rules)
             else:
                 found = reader(entries, base_url, tracking, rules)
             if not _page_relative(entries):
