@@ -12,6 +12,7 @@ class LinksPipeline:
         self.crawler = crawler
         self.stats = stats
         self.profile = None
+        self._canonical: dict[str, str] = {}
 
     @classmethod
     def from_crawler(cls, crawler) -> LinksPipeline:
@@ -25,7 +26,7 @@ class LinksPipeline:
         related = self.fold(adapter.get("related") or [])
         folded = len(adapter.get("related") or []) - len(related)
         adapter["related"] = related
-        adapter["popular"] = [{**e, "url": self.profile.canonical_for(e["url"]),
+        adapter["popular"] = [{**e, "url": self.canonical(e["url"]),
                                "source": self.source(e.get("source"))}
                               for e in adapter.get("popular") or []]
         if self.stats:
@@ -38,12 +39,21 @@ class LinksPipeline:
         seen: set[str] = set()
         out = []
         for link in links:
-            url = self.profile.canonical_for(link["url"])
+            url = self.canonical(link["url"])
             if url in seen:
                 continue
             seen.add(url)
             out.append({"url": url, "title": link.get("title"), "source": self.source(link.get("source"))})
         return out
+
+    def canonical(self, url: str) -> str:
+        """profile.canonical_for, remembered: the same links recur on page after page."""
+        found = self._canonical.get(url)
+        if found is None:
+            if len(self._canonical) >= 8_192:  # bounded: memory must not grow with the crawl
+                self._canonical.clear()
+            found = self._canonical[url] = self.profile.canonical_for(url)
+        return found
 
     def source(self, credit: str | None) -> str | None:
         if not credit:
