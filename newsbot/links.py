@@ -313,7 +313,7 @@ def _inside_entry(rule: str) -> bool:
 
 def _page_relative(entries: SelectorList | list) -> bool:
     """Whether a link in the block resolves against the whole page address ("", "?page=2")."""
-    return any(not h.strip() or h.strip().startswith("?")
+    return any(not h.strip() or h.strip().startswith(("?", ";"))
                for e in entries for h in _ALL_HREFS(node(e)))
 
 

@@ -114,11 +114,11 @@ def resolve(base: str, href: str, tracking_params: list[str]) -> str:
 
     Remembered by the page's directory: an article's links recur on many pages, and the join
     cost more than the rest of reading a link. Only an href that needs the whole page address
-    ("", "?q", "#top") is joined to it.
+    ("", "?q", "#top", ";params": urljoin keeps the page's own path for those) is joined to it.
     """
     href = href.strip()
     directory = _directory(base)
-    if directory is None or not href or href.startswith(("?", "#")):
+    if directory is None or not href or href.startswith(("?", "#", ";")):
         return normalize_url(join_url(base, href), tracking_params)
     return _resolve(directory, href, tuple(tracking_params))
 
