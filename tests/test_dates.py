@@ -68,3 +68,25 @@ def test_contradictory_neighbours_fall_back_to_the_reference():
 ])
 def test_latest_on_or_before(month, day, limit, expected):
     assert latest_on_or_before(month, day, limit) == expected
+
+
+def test_the_latest_record_of_an_id_wins_across_lookups():
+    evidence = DateEvidence()
+    evidence.add(120000, date(2019, 10, 1), "sitemap /sitemap-1.xml")
+    evidence.add(120000, date(2019, 10, 2), "feed /rss/top.xml")
+    assert evidence.get("120000") == (date(2019, 10, 2), "feed /rss/top.xml")
+    # Records added after a lookup are merged in at the next one, and still win.
+    evidence.add(120000, date(2019, 10, 3), "sitemap /sitemap-2.xml")
+    evidence.add(110000, date(2019, 1, 1), "sitemap /sitemap-2.xml")
+    assert evidence.get(120000) == (date(2019, 10, 3), "sitemap /sitemap-2.xml")
+    assert evidence.neighbours(115000) == ((110000, date(2019, 1, 1)), (120000, date(2019, 10, 3)))
+    assert len(evidence) == 2
+
+
+def test_slugs_and_outsized_ids_are_looked_up_as_such():
+    evidence = DateEvidence()
+    evidence.add("tokyo-rain", date(2025, 6, 1), "feed")
+    evidence.add("9" * 30, date(2025, 6, 2), "feed")
+    assert evidence.get("tokyo-rain") == (date(2025, 6, 1), "feed")
+    assert evidence.resolve("9" * 30, 6, 2, JAN_CRAWL, "server Date") == (date(2025, 6, 2), "feed gives 2025-06-02")
+    assert evidence.get(5) is None and evidence.neighbours(5) == (None, None)

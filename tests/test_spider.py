@@ -76,7 +76,7 @@ def test_feed_gives_article_requests_and_date_evidence():
     s = spider()
     urls = s.read_feed(XmlResponse(url=f"{H}/rss/top.xml", body=feed))
     assert [r.url for r in s.article_requests(urls)] == [f"{H}/article/149533.php"]
-    assert s.evidence.known[149533] == (date(2019, 9, 7), "feed /rss/top.xml")
+    assert s.evidence.get(149533) == (date(2019, 9, 7), "feed /rss/top.xml")
 
 
 def test_article_page_yields_the_article_then_its_block_links():
