@@ -10,6 +10,7 @@ from lxml import etree
 from parsel import Selector, SelectorList
 from parsel.csstranslator import css2xpath
 
+from newsbot.classindex import class_chain, select_classes
 from newsbot.processors import bare_credit, clean_text, resolve, split_credit
 from newsbot.profiles import ENTRY_DEFAULTS, is_xpath
 
@@ -21,7 +22,7 @@ def _select(sel: Selector, rule: str) -> SelectorList:
     root = sel.root
     if not hasattr(root, "xpath") or getattr(sel, "type", "html") not in ("html", "xml"):
         return sel.xpath(rule) if is_xpath(rule) else sel.css(rule)  # text and JSON selectors
-    found = compiled(rule)(root)
+    found = evaluate(sel, rule)
     kind = sel.type
     return SelectorList(Selector(root=m, type=kind)
                         for m in (found if isinstance(found, list) else [found]))
@@ -29,6 +30,16 @@ def _select(sel: Selector, rule: str) -> SelectorList:
 
 # The EXSLT prefixes parsel maps for rules that use them (re:test(...), set:distinct(...)).
 _EXSLT = {"re": "http://exslt.org/regular-expressions", "set": "http://exslt.org/sets"}
+
+
+def evaluate(sel: Selector, rule: str) -> list | object:
+    """What ``rule`` matches over the whole page of ``sel`` (an HTML or XML Selector), as lxml
+    gives it: class-only CSS rules from the page's class index (see newsbot/classindex.py), the
+    rest by the compiled XPath."""
+    chain = class_chain(rule)
+    if chain is not None:
+        return select_classes(sel, chain)
+    return compiled(rule)(sel.root)
 
 
 @lru_cache(maxsize=1024)
@@ -67,7 +78,7 @@ def first_nodes(sel: Selector, rules: list[str], stats=None,
     if not isinstance(root, etree._Element) or getattr(sel, "type", "html") not in ("html", "xml"):
         return first_match(sel, rules, stats, field)
     for rule in rules:
-        found = compiled(rule)(root)
+        found = evaluate(sel, rule)
         if not isinstance(found, list):
             found = [found]
         if stats is not None and field:

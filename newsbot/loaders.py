@@ -29,6 +29,7 @@ from newsbot.links import (
     READ_BLOCKS,
     BlockMemo,
     compiled,
+    evaluate,
     first_match,
     first_nodes,
     node,
@@ -195,7 +196,7 @@ def load_rules(loader: ArticleLoader, page: Page, name: str) -> bool:
         else:
             # What add_css/add_xpath add and count, from the compiled rule: they built a
             # Selector per match to serialise it, as links.strings_of does without one.
-            values = strings_of(_matches(compiled(rule)(root)))
+            values = strings_of(_matches(evaluate(page.sel, rule)))
             if page.stats is not None:
                 page.stats.inc_value(f"parser/{name}/{kind}/{rule}", 1 if values else 0)
             loader.add_value(name, values)
