@@ -91,7 +91,12 @@ def normalize_url(url: str, tracking_params: list[str]) -> str:
 
 # The same links (POPULAR NEWS, a section's related stories) recur on page after page, and
 # safe_url_string is the dearest step of reading a link; a bounded cache keeps memory flat.
-@lru_cache(maxsize=16_384)
+# 8,192: a 5,000-article crawl asks ~7,200 distinct addresses; a bigger crawl fills the cache
+# and no more (at 16,384 the caches were ~6 MB of a 50,000-article crawl's growth).
+URL_CACHE = 8_192
+
+
+@lru_cache(maxsize=URL_CACHE)
 def _normalize_url(url: str, tracking_params: tuple[str, ...]) -> str:
     try:
         url = url_query_cleaner(safe_url_string(url.strip()), tracking_params, remove=True)
@@ -134,7 +139,7 @@ def _directory(base: str) -> str | None:
     return urlunsplit((parts.scheme, parts.netloc, parts.path.rpartition("/")[0] + "/", "", ""))
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=URL_CACHE)
 def _resolve(directory: str, href: str, tracking_params: tuple[str, ...]) -> str:
     return _normalize_url(join_url(directory, href), tracking_params)
 

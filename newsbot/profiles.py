@@ -44,7 +44,7 @@ def is_xpath(rule: str) -> bool:
     return rule.startswith(("/", "(", "./"))
 
 
-CANONICAL_CACHE = 16_384  # canonical addresses a profile remembers
+CANONICAL_CACHE = 8_192  # canonical addresses a profile remembers (as processors.URL_CACHE)
 
 
 @dataclass(frozen=True)

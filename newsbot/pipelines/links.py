@@ -12,7 +12,6 @@ class LinksPipeline:
         self.crawler = crawler
         self.stats = stats
         self.profile = None
-        self._canonical: dict[str, str] = {}
 
     @classmethod
     def from_crawler(cls, crawler) -> LinksPipeline:
@@ -47,13 +46,8 @@ class LinksPipeline:
         return out
 
     def canonical(self, url: str) -> str:
-        """profile.canonical_for, remembered: the same links recur on page after page."""
-        found = self._canonical.get(url)
-        if found is None:
-            if len(self._canonical) >= 8_192:  # bounded: memory must not grow with the crawl
-                self._canonical.clear()
-            found = self._canonical[url] = self.profile.canonical_for(url)
-        return found
+        """profile.canonical_for, which remembers the links that recur page after page."""
+        return self.profile.canonical_for(url)
 
     def source(self, credit: str | None) -> str | None:
         if not credit:
