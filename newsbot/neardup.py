@@ -23,7 +23,7 @@ import string
 import zlib
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -264,9 +264,14 @@ class Signed:
         return (self.published or "9999-99-99", self.canonical_url)
 
 
-def group(rows: Callable[[], Iterable[Signed]],
-          signer: Signer) -> dict[int, tuple[str, float] | None]:
-    """pk → (representative's canonical URL, similarity to it), or None for a group's head.
+Mark = tuple[str, float] | None  # (the head's canonical URL, similarity to it); None: a head
+
+
+def group(rows: Callable[[], Iterable[Signed]], signer: Signer) -> Iterator[tuple[int, Mark]]:
+    """(pk, mark) of every article compared, in representative order, as the last pass reads it.
+
+    Yielded rather than returned as a dict, which at 50,000 articles held 50,000 marks only for
+    the store to write them: the caller writes them as they come.
 
     ``rows()`` gives the articles afresh in representative order (``Signed.order``); they are
     read three times rather than held: memory holds the articles published within
@@ -321,18 +326,16 @@ def group(rows: Callable[[], Iterable[Signed]],
     for i in range(count):
         if (root := _find(parent, i)) != i:
             led[root] = 1
-    kept: dict[int, tuple[str, bytes]] = {}
-    out: dict[int, tuple[str, float] | None] = {}
+    kept: dict[int, tuple[str, bytes]] = {}  # heads with members: what their members need
     for i, art in enumerate(rows()):  # a head comes before its members in representative order
         head = _find(parent, i)
         if head == i:
-            out[art.pk] = None
             if led[i]:
                 kept[i] = (art.canonical_url, art.signature)
+            yield art.pk, None
         else:
             url, signature = kept[head]
-            out[art.pk] = (url, round(similarity(art.signature, signature), 4))
-    return out
+            yield art.pk, (url, round(similarity(art.signature, signature), 4))
 
 
 def _day(published: str | None) -> date | None:
@@ -374,7 +377,8 @@ def refresh(store, signer: Signer | None = None, fresh: Iterable[str | None] = (
     """Sign what is unsigned or changed, then regroup around the articles new in this run.
 
     ``fresh`` holds the published dates of articles already signed in this run (by the
-    pipeline); those signed here are added. Counts go to the stats.
+    pipeline); those signed here are added. The marks go to the store as grouping
+    yields them, and the counts, taken as they pass, go to the stats.
     """
     signer = signer or Signer(NearDupParams())
     scheme = signer.params.scheme
@@ -384,14 +388,26 @@ def refresh(store, signer: Signer | None = None, fresh: Iterable[str | None] = (
         dates.append(published)
         signed += 1
     store.commit()
+    counts = {"signed": signed, "compared": 0, "groups": 0, "marked": 0, "changed": 0}
     if not dates:
-        return {"signed": 0, "compared": 0, "groups": 0, "marked": 0, "changed": 0}
+        return counts
     since, until = around(dates, signer.params.window_days)
-    groups = group(lambda: (Signed(*row) for row in store.signed_articles(scheme, since, until)),
-                   signer)
-    return {"signed": signed, "compared": len(groups),
-            "groups": len({v[0] for v in groups.values() if v}),
-            "marked": sum(1 for v in groups.values() if v), "changed": store.set_duplicates(groups)}
+    heads: set[str] = set()  # a URL per group with members: no more than group()'s ``kept``
+
+    def counted(marks: Iterable[tuple[int, Mark]]) -> Iterator[tuple[int, Mark]]:
+        for pk, mark in marks:
+            counts["compared"] += 1
+            if mark is not None:
+                counts["marked"] += 1
+                heads.add(mark[0])
+            yield pk, mark
+
+    def rows() -> Iterator[Signed]:
+        return (Signed(*row) for row in store.signed_articles(scheme, since, until))
+
+    counts["changed"] = store.set_duplicates(counted(group(rows, signer)))
+    counts["groups"] = len(heads)
+    return counts
 
 
 def around(dates: list[str | None], days: int) -> tuple[str | None, str | None]:

@@ -7,6 +7,7 @@ import random
 import re
 import subprocess
 import sys
+from datetime import date, timedelta
 
 import numpy as np
 import pytest
@@ -210,14 +211,47 @@ def test_streamed_groups_are_the_groups_of_all_at_once(seed, window):
     ordered = sorted(articles, key=lambda a: a.order)
     expected = grouped_at_once(articles, signer)
     assert any(expected.values())  # some groups, or the comparison proves nothing
-    assert group(lambda: iter(ordered), signer) == expected
+    marks = list(group(lambda: iter(ordered), signer))
+    assert [pk for pk, _ in marks] == [a.pk for a in ordered]  # streamed as the last pass reads
+    assert dict(marks) == expected
+
+
+def test_marks_of_more_articles_than_a_chunk_are_all_written_and_rewritten(store):
+    """1,200 articles, three chunks of marks and three pages of signed articles: 400 stories in
+    three copies published 10 days apart, so a head and its members are hundreds of places
+    apart in representative order. The marks are written while grouping's last pass still
+    reads the store, and the second refresh rewrites marks whose heads it reads again."""
+    def copy(story: int, n: int, body: str | None = None) -> dict:
+        day = date(2026, 1, 1) + timedelta(days=story % 20 + 10 * n)
+        article = stored(f"http://t/{story}-{n}.php", f"story {story}", body or words(
+            100 * story, 100 * story + 100) + f" copy{n}", "NHK", day.isoformat())
+        return article
+
+    for story in range(400):
+        for n in range(3):
+            store.upsert_article(copy(story, n), None)
+    store.commit()
+    counts = refresh(store, SIGNER)
+    assert counts == {"signed": 1200, "compared": 1200, "groups": 400, "marked": 800,
+                      "changed": 800}
+    assert marks(store) == {f"http://t/{story}-{n}.php": None if n == 0 else
+                            f"http://t/{story}-0.php" for story in range(400) for n in range(3)}
+    for story in range(400):  # each first copy rewritten: its second copy leads the group
+        edited = copy(story, 0, body=words(10**6 + 100 * story, 10**6 + 100 * story + 100))
+        store.upsert_article({**edited, "content_hash": f"edited-{story}"}, None)
+    store.commit()
+    counts = refresh(store, SIGNER)
+    assert counts == {"signed": 400, "compared": 1200, "groups": 400, "marked": 400,
+                      "changed": 800}
+    assert marks(store) == {f"http://t/{story}-{n}.php": None if n < 2 else
+                            f"http://t/{story}-1.php" for story in range(400) for n in range(3)}
 
 
 def test_grouping_refuses_articles_out_of_order():
     a = Signed(1, "http://t/a.php", "2026-01-02", SIGNER.sign(NHK_FIRE))
     b = Signed(2, "http://t/b.php", "2026-01-01", SIGNER.sign(NHK_SNOW))
     with pytest.raises(ValueError, match="representative order"):
-        group(lambda: iter([a, b]), SIGNER)
+        next(group(lambda: iter([a, b]), SIGNER))
 
 
 VOCABULARY = [f"v{i}" for i in range(3000)]

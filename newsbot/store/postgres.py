@@ -20,7 +20,7 @@ from newsbot.store.reconnect import Reconnecting
 from newsbot.store.schema import statements
 from newsbot.store.schema_pg import MIGRATION_NAMES, MIGRATIONS
 from newsbot.store.sqlite import (ARTICLE_COLUMNS, GROUP_COLUMNS, HISTORY_COLUMNS, KNOWN_CHUNK,
-                                  REPORT_GROUPS, ranking_hash)
+                                  REPORT_GROUPS, chunked, ranking_hash)
 
 JSON_COLUMNS = frozenset({"extracted_by"})
 MIGRATION_LOCK = 2  # (NAMESPACE, MIGRATION_LOCK): one process migrates at a time
@@ -387,22 +387,28 @@ class PostgresStore:
             "a.canonical_url COLLATE \"C\"", (scheme, *params))
         yield from (tuple(r.values()) for r in rows)
 
-    def set_duplicates(self, groups: dict[int, tuple[str, float] | None]) -> int:
-        """Write each article's group mark; returns how many marks changed."""
-        pks, changed = list(groups), []
-        for i in range(0, len(pks), 500):
+    def set_duplicates(self, marks: Iterable[tuple[int, tuple[str, float] | None]],
+                       chunk: int = KNOWN_CHUNK) -> int:
+        """Write each (pk, mark) as ``marks`` yields it, a chunk at a time: grouping streams
+        them, and holding them all was a mark an article compared. Returns how many marks
+        changed. A chunk is a transaction, which a reconnection retries whole."""
+        changed = 0
+        for part in chunked(marks, chunk):
+            wanted = dict(part)
+            updates = []
             for r in self._all("SELECT id, duplicate_of, duplicate_similarity FROM articles "
-                               "WHERE id = ANY(%s)", (pks[i:i + 500],)):
-                mark = groups[r["id"]]
-                if (mark or (None, None)) != (r["duplicate_of"], r["duplicate_similarity"]):
-                    changed.append((*(mark or (None, None)), r["id"]))
-        if changed:
-            def write(conn: psycopg.Connection) -> None:
-                with conn.cursor() as cur:
-                    cur.executemany("UPDATE articles SET duplicate_of = %s, "
-                                    "duplicate_similarity = %s WHERE id = %s", changed)
-            self.db.run(write)
-        return len(changed)
+                               "WHERE id = ANY(%s)", (list(wanted),)):
+                mark = wanted[r["id"]] or (None, None)
+                if mark != (r["duplicate_of"], r["duplicate_similarity"]):
+                    updates.append((*mark, r["id"]))
+            if updates:
+                def write(conn: psycopg.Connection, updates: list = updates) -> None:
+                    with conn.cursor() as cur:
+                        cur.executemany("UPDATE articles SET duplicate_of = %s, "
+                                        "duplicate_similarity = %s WHERE id = %s", updates)
+                self.db.run(write)
+                changed += len(updates)
+        return changed
 
     # -- reports --------------------------------------------------------------------------
     def count_articles(self, by: str, query: ArticleQuery) -> list[tuple]:

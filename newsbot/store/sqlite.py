@@ -6,6 +6,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
 from newsbot.lock import FileLock, NoLock
@@ -28,6 +29,13 @@ ARTICLE_COLUMNS = ("canonical_url", "url", "article_id", "site", "section", "hea
 JSON_COLUMNS = frozenset({"extracted_by"})
 # Written by the near-duplicate step (newsbot/neardup.py), not by upserts.
 GROUP_COLUMNS = ("duplicate_of", "duplicate_similarity")
+
+
+def chunked(items: Iterable, size: int) -> Iterator[list]:
+    """``items`` in lists of ``size`` (the last shorter), taken as they come."""
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
 
 
 class SqliteStore:
@@ -397,23 +405,29 @@ class SqliteStore:
             (scheme, *params))
         yield from (tuple(r) for r in rows)
 
-    def set_duplicates(self, groups: dict[int, tuple[str, float] | None]) -> int:
-        """Write each article's group mark; returns how many marks changed."""
-        pks, changed = list(groups), []
-        for i in range(0, len(pks), 500):
-            chunk = pks[i:i + 500]
+    def set_duplicates(self, marks: Iterable[tuple[int, tuple[str, float] | None]],
+                       chunk: int = KNOWN_CHUNK) -> int:
+        """Write each (pk, mark) as ``marks`` yields it, a chunk at a time: grouping streams
+        them, and holding them all was a mark an article compared. Returns how many marks
+        changed; they are committed together, so a reader sees the old groups or the new."""
+        changed = 0
+        for part in chunked(marks, chunk):
+            wanted = dict(part)
+            updates = []
             for pk, head, similarity in self.db.execute(
                     "SELECT id, duplicate_of, duplicate_similarity FROM articles WHERE id IN "
-                    f"({', '.join('?' * len(chunk))})", chunk).fetchall():
-                mark = groups[pk]
-                if (mark or (None, None)) != (head, similarity):
-                    changed.append((*(mark or (None, None)), pk))
+                    f"({', '.join('?' * len(wanted))})", list(wanted)).fetchall():
+                mark = wanted[pk] or (None, None)
+                if mark != (head, similarity):
+                    updates.append((*mark, pk))
+            if updates:
+                self._write()
+                self.db.executemany("UPDATE articles SET duplicate_of = ?, "
+                                    "duplicate_similarity = ? WHERE id = ?", updates)
+                changed += len(updates)
         if changed:
-            self._write()
-            self.db.executemany("UPDATE articles SET duplicate_of = ?, duplicate_similarity = ? "
-                                "WHERE id = ?", changed)
             self.commit()
-        return len(changed)
+        return changed
 
     # -- reports --------------------------------------------------------------------------
     def count_articles(self, by: str, query: ArticleQuery) -> list[tuple]:
