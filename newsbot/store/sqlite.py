@@ -6,7 +6,8 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from itertools import islice
+from contextlib import suppress
+from itertools import count, islice
 from pathlib import Path
 
 from newsbot.lock import FileLock, NoLock
@@ -29,6 +30,8 @@ ARTICLE_COLUMNS = ("canonical_url", "url", "article_id", "site", "section", "hea
 JSON_COLUMNS = frozenset({"extracted_by"})
 # Written by the near-duplicate step (newsbot/neardup.py), not by upserts.
 GROUP_COLUMNS = ("duplicate_of", "duplicate_similarity")
+# Names the temporary table of each signed_articles read: reads may overlap on one connection.
+SNAPSHOTS = count(1)
 
 
 def chunked(items: Iterable, size: int) -> Iterator[list]:
@@ -384,12 +387,18 @@ class SqliteStore:
             (scheme, signature, pk))
         self._wrote()
 
-    def signed_articles(self, scheme: str, since: str | None = None,
-                        until: str | None = None) -> Iterator[tuple[int, str, str | None, bytes]]:
+    def signed_articles(self, scheme: str, since: str | None = None, until: str | None = None,
+                        batch: int = KNOWN_CHUNK) -> Iterator[tuple[int, str, str | None, bytes]]:
         """(pk, canonical_url, published, signature) of the articles signed under ``scheme``
         and published in [since, until] (all when both are None), with the current group
         heads of those articles wherever they were published; in representative order
-        (published, undated last, then canonical URL), which grouping streams in."""
+        (published, undated last, then canonical URL), which grouping streams in.
+
+        The order is taken once into a temporary table of primary keys and read from it a
+        page at a time, not by one SELECT left running: grouping's marks are written to this
+        connection while its last pass reads, the selection depends on those marks (a head is
+        read for its members), and SQLite leaves undefined what a running statement sees of
+        its own connection's writes. No statement is pending between pages."""
         if since is None and until is None:
             where, params = "1 = 1", []
         else:
@@ -397,13 +406,25 @@ class SqliteStore:
             where = (f"a.{span} OR a.canonical_url IN (SELECT duplicate_of FROM articles "
                      f"WHERE {span} AND duplicate_of IS NOT NULL)")
             params = [since or "", until or "9999"] * 2
-        rows = self.db.execute(
-            "SELECT a.id, a.canonical_url, a.published, s.signature FROM articles a "
-            "JOIN near_duplicate_signatures s ON s.article_pk = a.id "
-            f"WHERE s.scheme = ? AND ({where}) "
-            "ORDER BY COALESCE(NULLIF(a.published, ''), '9999-99-99'), a.canonical_url",
-            (scheme, *params))
-        yield from (tuple(r) for r in rows)
+        table = f"temp.signed_order_{next(SNAPSHOTS)}"
+        self.db.execute(f"CREATE TABLE {table} (seq INTEGER PRIMARY KEY, pk INTEGER NOT NULL)")
+        try:
+            self.db.execute(
+                f"INSERT INTO {table} (seq, pk) SELECT ROW_NUMBER() OVER (ORDER BY "
+                "COALESCE(NULLIF(a.published, ''), '9999-99-99'), a.canonical_url), a.id "
+                "FROM articles a JOIN near_duplicate_signatures s ON s.article_pk = a.id "
+                f"WHERE s.scheme = ? AND ({where})", (scheme, *params))
+            last = 0
+            while rows := self.db.execute(
+                    "SELECT t.seq, a.id, a.canonical_url, a.published, s.signature "
+                    f"FROM {table} t JOIN articles a ON a.id = t.pk "
+                    "JOIN near_duplicate_signatures s ON s.article_pk = t.pk "
+                    "WHERE t.seq > ? ORDER BY t.seq LIMIT ?", (last, batch)).fetchall():
+                yield from (tuple(r)[1:] for r in rows)
+                last = rows[-1][0]
+        finally:
+            with suppress(sqlite3.ProgrammingError):  # closed first: the table went with it
+                self.db.execute(f"DROP TABLE IF EXISTS {table}")
 
     def set_duplicates(self, marks: Iterable[tuple[int, tuple[str, float] | None]],
                        chunk: int = KNOWN_CHUNK) -> int:
