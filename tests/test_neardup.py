@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
-from newsbot.neardup import (BandIndex, NearDupParams, Signed, Signer, body_words,
+from newsbot.neardup import (BandIndex, DateSpan, NearDupParams, Signed, Signer, body_words,
                              close_in_time, group, optimal_bands, refresh, shingles, similarity)
 from newsbot.store import ArticleQuery, open_store
 from tests.corpora.pairs import (EXPECTED, EXTRA, FIRE, KNOWN, NHK_FIRE, NHK_SNOW, QUAKE,
@@ -271,6 +271,45 @@ def test_a_read_of_signed_articles_is_not_moved_by_marks_written_during_it(store
     assert store.set_duplicates((m, None) for m in members) == 100
     assert len(list(store.signed_articles(scheme, *span))) == 1000  # a new read drops them
     assert first + list(reading) == expected
+
+
+def around_as_it_was(dates: list[str | None], days: int) -> tuple[str | None, str | None]:
+    """refresh's window before DateSpan, from every date of the run held in a list."""
+    try:
+        known = [date.fromisoformat(d) for d in dates]
+    except (TypeError, ValueError):
+        return None, None
+    if days <= 0:
+        return None, None
+    return ((min(known) - timedelta(days=days)).isoformat(),
+            (max(known) + timedelta(days=days)).isoformat())
+
+
+@pytest.mark.parametrize("dates", [
+    ["2026-01-05"],
+    ["2026-01-05", "2025-12-31", "2026-02-28", "2026-01-05"],
+    ["20260105", "2026-01-03"],  # what fromisoformat reads, the window reads
+    ["2026-01-05", None, "2026-01-07"],
+    ["2026-01-05", "", "2026-01-07"],
+    ["2026-01-05", "2026-01-05T09:00:00+09:00"],
+    ["2026-13-01", "2026-01-02"],
+    [None],
+])
+@pytest.mark.parametrize("days", [30, 1, 0])
+def test_a_date_span_gives_the_window_the_list_of_dates_gave(dates, days):
+    span = DateSpan()
+    for d in dates:
+        span.add(d)
+    assert span.count == len(dates)
+    assert span.around(days) == around_as_it_was(dates, days)
+
+
+def test_an_empty_date_span_has_no_window_as_an_empty_list_had_none():
+    assert DateSpan().around(0) == around_as_it_was([], 0) == (None, None)
+    with pytest.raises(ValueError):
+        around_as_it_was([], 30)
+    with pytest.raises(ValueError):
+        DateSpan().around(30)
 
 
 def test_grouping_refuses_articles_out_of_order():

@@ -11,7 +11,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import NotConfigured
 
 from newsbot.extensions.runrecord import RunRecorder
-from newsbot.neardup import NearDupParams, Signer, refresh
+from newsbot.neardup import DateSpan, NearDupParams, Signer, refresh
 
 
 class NearDuplicatePipeline:
@@ -19,7 +19,7 @@ class NearDuplicatePipeline:
         self.recorder = recorder
         self.signer = Signer(params)
         self.stats = stats
-        self.fresh: list[str | None] = []  # published dates of the articles signed in this run
+        self.fresh = DateSpan()  # the published dates of the articles signed in this run
 
     @classmethod
     def from_crawler(cls, crawler) -> NearDuplicatePipeline:
@@ -40,7 +40,7 @@ class NearDuplicatePipeline:
                 store.save_signature(stored.pk, self.signer.params.scheme,
                                      self.signer.sign(adapter["body"]))
         if stored is not None:
-            self.fresh.append(adapter.get("published"))
+            self.fresh.add(adapter.get("published"))
             if self.stats:
                 self.stats.inc_value("newsbot/neardup/signed")
         return item
