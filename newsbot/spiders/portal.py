@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import AsyncIterator, Iterable, Iterator
-from itertools import chain, islice
+from itertools import chain
 from datetime import date, datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
@@ -35,6 +35,7 @@ from newsbot.links import block_hrefs, read_ranking, select_all, select_first
 from newsbot.loaders import extract_article
 from newsbot.middlewares.refused import PageRefused
 from newsbot.processors import normalize_url, resolve
+from newsbot.store.base import chunked
 from newsbot.store.seen import SeenStore
 from newsbot.profiles import SiteProfile, load_profile
 
@@ -524,10 +525,3 @@ def is_loopback(url: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def chunked(items: Iterable[str], size: int) -> Iterator[list[str]]:
-    """Lists of up to ``size`` items, read lazily from ``items``."""
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk

@@ -14,13 +14,13 @@ from collections.abc import Iterable, Iterator
 
 import psycopg
 
-from newsbot.store.base import ArticleQuery, RecentArticle, StoredArticle, StoreError
+from newsbot.store.base import ArticleQuery, RecentArticle, StoredArticle, StoreError, chunked
 from newsbot.store.pglock import CONTENT_LOCK_NAMESPACE, NAMESPACE, AdvisoryRunLock
 from newsbot.store.reconnect import Reconnecting
 from newsbot.store.schema import statements
 from newsbot.store.schema_pg import MIGRATION_NAMES, MIGRATIONS
 from newsbot.store.sqlite import (ARTICLE_COLUMNS, GROUP_COLUMNS, HISTORY_COLUMNS, KNOWN_CHUNK,
-                                  REPORT_GROUPS, chunked, ranking_hash)
+                                  REPORT_GROUPS, ranking_hash)
 
 JSON_COLUMNS = frozenset({"extracted_by"})
 MIGRATION_LOCK = 2  # (NAMESPACE, MIGRATION_LOCK): one process migrates at a time

@@ -7,11 +7,11 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
-from itertools import count, islice
+from itertools import count
 from pathlib import Path
 
 from newsbot.lock import FileLock, NoLock
-from newsbot.store.base import ArticleQuery, RecentArticle, StoredArticle, StoreError
+from newsbot.store.base import ArticleQuery, RecentArticle, StoredArticle, StoreError, chunked
 from newsbot.store.schema import MIGRATION_NAMES, MIGRATIONS, statements
 
 # Seconds a connection waits for another process's lock (a migrating store, a worker's commit).
@@ -32,13 +32,6 @@ JSON_COLUMNS = frozenset({"extracted_by"})
 GROUP_COLUMNS = ("duplicate_of", "duplicate_similarity")
 # Names the temporary table of each signed_articles read: reads may overlap on one connection.
 SNAPSHOTS = count(1)
-
-
-def chunked(items: Iterable, size: int) -> Iterator[list]:
-    """``items`` in lists of ``size`` (the last shorter), taken as they come."""
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
 
 
 class SqliteStore:
