@@ -112,3 +112,27 @@ def test_default_start_url_is_the_real_portal():
     s = PortalSpider.from_crawler(make_crawler(PortalSpider))
     assert s.start_urls == ["https://newsonjapan.com/"]
     assert s.allowed_domains == ["newsonjapan.com"]
+
+
+def test_sitemap_seeds_wait_for_a_free_downloader_and_an_empty_scheduler():
+    import asyncio
+
+    class Scheduler:
+        polls = 0
+
+        def has_pending_requests(self):
+            self.polls += 1
+            return self.polls < 4  # related links still waiting for three polls
+
+    class Engine:
+        scheduler = Scheduler()
+        busy = 2
+
+        def needs_backout(self):
+            self.busy -= 1
+            return self.busy >= 0  # the downloader full for two polls
+
+    s = spider()
+    s.crawler.engine = engine = Engine()
+    asyncio.run(s.backout())
+    assert engine.busy == -4 and engine.scheduler.polls == 4

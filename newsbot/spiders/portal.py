@@ -189,10 +189,14 @@ class PortalSpider(Spider):
         return page, listed, seeds
 
     async def backout(self) -> None:
-        """Wait while the downloader is full: Scrapy 2.19 reads start() on whenever it is, so
-        without this every sitemap URL would sit in the scheduler's memory at once."""
+        """Wait while the downloader is full or the scheduler has requests to give it: Scrapy
+        2.19 reads start() on whenever the downloader has room, so without this every sitemap
+        URL would sit in the scheduler's memory at once, and with room alone a seed went in
+        beside every related link still waiting (5,359 requests queued at once on 50,000
+        articles)."""
         engine = self.crawler.engine
-        while engine is not None and engine.needs_backout():
+        while engine is not None and (engine.needs_backout() or (
+                engine.scheduler is not None and engine.scheduler.has_pending_requests())):
             await sleep(0.005)
 
     @property
