@@ -392,32 +392,18 @@ class SqliteStore:
         connection while its last pass reads, the selection depends on those marks (a head is
         read for its members), and SQLite leaves undefined what a running statement sees of
         its own connection's writes. No statement is pending between pages."""
-        if since is None and until is None:
-            where, params = "1 = 1", []
-        else:
-            span = "published BETWEEN ? AND ?"
-            where = (f"a.{span} OR a.canonical_url IN (SELECT duplicate_of FROM articles "
-                     f"WHERE {span} AND duplicate_of IS NOT NULL)")
-            params = [since or "", until or "9999"] * 2
-        table = f"temp.signed_order_{next(SNAPSHOTS)}"
-        self.db.execute(f"CREATE TABLE {table} (seq INTEGER PRIMARY KEY, pk INTEGER NOT NULL)")
+        table = f"signed_order_{next(SNAPSHOTS)}"
+        read = SignedRead(table, scheme, since, until)
+        self.db.execute(read.create)
         try:
-            self.db.execute(
-                f"INSERT INTO {table} (seq, pk) SELECT ROW_NUMBER() OVER (ORDER BY "
-                "COALESCE(NULLIF(a.published, ''), '9999-99-99'), a.canonical_url), a.id "
-                "FROM articles a JOIN near_duplicate_signatures s ON s.article_pk = a.id "
-                f"WHERE s.scheme = ? AND ({where})", (scheme, *params))
+            self.db.execute(read.fill, read.params)
             last = 0
-            while rows := self.db.execute(
-                    "SELECT t.seq, a.id, a.canonical_url, a.published, s.signature "
-                    f"FROM {table} t JOIN articles a ON a.id = t.pk "
-                    "JOIN near_duplicate_signatures s ON s.article_pk = t.pk "
-                    "WHERE t.seq > ? ORDER BY t.seq LIMIT ?", (last, batch)).fetchall():
+            while rows := self.db.execute(read.page, (last, batch)).fetchall():
                 yield from (tuple(r)[1:] for r in rows)
                 last = rows[-1][0]
         finally:
             with suppress(sqlite3.ProgrammingError):  # closed first: the table went with it
-                self.db.execute(f"DROP TABLE IF EXISTS {table}")
+                self.db.execute(read.drop)
 
     def set_duplicates(self, marks: Iterable[tuple[int, tuple[str, float] | None]],
                        chunk: int = KNOWN_CHUNK) -> int:
@@ -493,6 +479,45 @@ class SqliteStore:
             "LEFT JOIN articles t ON t.canonical_url = l.url "
             "GROUP BY l.url ORDER BY links DESC, l.url LIMIT ?", (*params, limit))
         return [dict(r) for r in rows]
+
+
+class SignedRead:
+    """The SQL of one signed_articles read, for either store (``mark``: "?" or "%s"): the
+    selection and representative order are written once here.
+
+    ``fill`` numbers the selection, in that order, into the temporary table ``table``; ``page``
+    reads (seq, pk, canonical_url, published, signature) after a seq, a LIMIT at a time.
+    ``after`` (a representative-order key) fills only what comes after it: a PostgreSQL read
+    rebuilding its table on a new connection. ``collate`` makes the order Python's."""
+
+    def __init__(self, table: str, scheme: str, since: str | None, until: str | None,
+                 mark: str = "?", collate: str = "", after: tuple[str, str] | None = None):
+        if since is None and until is None:
+            where, span_params = "1 = 1", []
+        else:
+            span = f"published BETWEEN {mark} AND {mark}"
+            where = (f"a.{span} OR a.canonical_url IN (SELECT duplicate_of FROM articles "
+                     f"WHERE {span} AND duplicate_of IS NOT NULL)")
+            span_params = [since or "", until or "9999"] * 2
+        key = (f"COALESCE(NULLIF(a.published, ''), '9999-99-99'){collate}, "
+               f"a.canonical_url{collate}")
+        if after is not None:
+            where = f"({where}) AND ({key}) > ({mark}, {mark})"
+        self.create = f"CREATE TEMP TABLE {table} (seq INTEGER PRIMARY KEY, pk BIGINT NOT NULL)"
+        self.fill = (f"INSERT INTO {table} (seq, pk) SELECT ROW_NUMBER() OVER (ORDER BY {key}), "
+                     "a.id FROM articles a JOIN near_duplicate_signatures s "
+                     f"ON s.article_pk = a.id WHERE s.scheme = {mark} AND ({where})")
+        self.params = [scheme, *span_params, *(after or ())]
+        self.page = ("SELECT t.seq, a.id, a.canonical_url, a.published, s.signature "
+                     f"FROM {table} t JOIN articles a ON a.id = t.pk "
+                     "JOIN near_duplicate_signatures s ON s.article_pk = t.pk "
+                     f"WHERE t.seq > {mark} ORDER BY t.seq LIMIT {mark}")
+        self.drop = f"DROP TABLE IF EXISTS {table}"
+
+    @staticmethod
+    def key(published: str | None, canonical_url: str) -> tuple[str, str]:
+        """A row's place in representative order, as ``fill`` sorts it (``after`` takes it)."""
+        return (published or "9999-99-99", canonical_url)
 
 
 def article_filter(query: ArticleQuery) -> tuple[str, list]:
