@@ -10,11 +10,12 @@ import sys
 from datetime import date, timedelta
 
 import numpy as np
+import psycopg
 import pytest
 
 from newsbot.neardup import (BandIndex, DateSpan, NearDupParams, Signed, Signer, body_words,
                              close_in_time, group, optimal_bands, refresh, shingles, similarity)
-from newsbot.store import ArticleQuery, open_store
+from newsbot.store import ArticleQuery, StoreError, open_store
 from tests.corpora.pairs import (EXPECTED, EXTRA, FIRE, KNOWN, NHK_FIRE, NHK_SNOW, QUAKE,
                                  QUAKE_SYNDICATED, SNOW, stored, words)
 
@@ -271,6 +272,89 @@ def test_a_read_of_signed_articles_is_not_moved_by_marks_written_during_it(store
     assert store.set_duplicates((m, None) for m in members) == 100
     assert len(list(store.signed_articles(scheme, *span))) == 1000  # a new read drops them
     assert first + list(reading) == expected
+
+
+
+def late_heads(store, n: int = 40, late: int = 6) -> tuple[list[int], tuple[str, str]]:
+    """``n`` articles in a span and ``late`` after it, each of the first ``late`` marked a
+    duplicate of one after it (a head published after its members: read only for them)."""
+    for i in range(n + late):
+        day = date(2026, 1, 1) + timedelta(days=i % 50) if i < n else date(2026, 6, 1)
+        store.upsert_article(stored(f"http://t/{i:04}.php", f"story {i}",
+                                    words(100 * i, 100 * i + 100), "NHK", day.isoformat()), None)
+    store.commit()
+    refresh(store, SIGNER)
+    members = [store.find_article(f"http://t/{i:04}.php").pk for i in range(late)]
+    store.set_duplicates((m, (f"http://t/{n + i:04}.php", 0.9)) for i, m in enumerate(members))
+    return members, ("2026-01-01", "2026-03-01")
+
+
+def test_a_postgres_read_of_signed_articles_goes_a_page_at_a_time(pg_url):
+    """Seven rows a page: each page is read only when the last is used up, every row comes
+    once and in representative order, and marks written between pages (which drop the late
+    heads from a new read) do not change what the read started with."""
+    store = open_store(pg_url)
+    members, span = late_heads(store)
+    scheme = SIGNER.params.scheme
+    expected = list(store.signed_articles(scheme, *span))
+    assert len(expected) == 46
+    assert [r[0] for r in expected] == [a.pk for a in sorted(
+        (Signed(*r) for r in expected), key=lambda a: a.order)]
+    pages, read = [], store._all
+
+    def counted(sql, params=()):
+        rows = read(sql, params)
+        if "signed_order_" in sql:
+            pages.append(len(rows))
+        return rows
+    store._all = counted
+    got = []
+    for i, row in enumerate(store.signed_articles(scheme, *span, batch=7)):
+        assert len(pages) == i // 7 + 1  # the page holding this row, and no further
+        got.append(row)
+        if i == 9:  # within the second page: the late heads lose their members
+            assert store.set_duplicates((m, None) for m in members) == len(members)
+    assert got == expected
+    assert pages == [7] * 6 + [4, 0]
+    assert len(list(store.signed_articles(scheme, *span))) == 40  # a new read drops them
+    store.close()
+
+
+def kill_connection(store) -> None:
+    """End the store's server session, as a server restart would."""
+    with psycopg.connect(store.address, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (store.db.conn.info.backend_pid,))
+
+
+def test_a_postgres_read_goes_on_after_a_reconnect_when_marks_left_it_alone(pg_url):
+    """The order table dies with the connection: refilled after the last row read, the read
+    gives what it would have given."""
+    store = open_store(pg_url)
+    _, span = late_heads(store)
+    scheme = SIGNER.params.scheme
+    expected = list(store.signed_articles(scheme, *span))
+    reading = store.signed_articles(scheme, *span, batch=7)
+    first = [next(reading) for _ in range(10)]
+    kill_connection(store)
+    assert first + list(reading) == expected
+    store.close()
+
+
+def test_a_postgres_read_stops_after_a_reconnect_when_marks_moved_it(pg_url):
+    """After a reconnect, marks written since the read began can leave a late head out of the
+    refilled table: the read stops rather than give grouping other articles than its
+    earlier passes read."""
+    store = open_store(pg_url)
+    members, span = late_heads(store)
+    reading = store.signed_articles(SIGNER.params.scheme, *span, batch=7)
+    first = [next(reading) for _ in range(10)]
+    assert store.set_duplicates((m, None) for m in members) == len(members)
+    kill_connection(store)
+    with pytest.raises(StoreError, match=r"lost while reading signed articles \(14 of 46"):
+        list(reading)
+    assert len(first) == 10
+    store.close()
+
 
 
 def around_as_it_was(dates: list[str | None], days: int) -> tuple[str | None, str | None]:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 
 import psycopg
+import psycopg.errors
 
 from newsbot.store.base import ArticleQuery, RecentArticle, StoredArticle, StoreError, chunked
 from newsbot.store.pglock import CONTENT_LOCK_NAMESPACE, NAMESPACE, AdvisoryRunLock
@@ -20,7 +22,7 @@ from newsbot.store.reconnect import Reconnecting
 from newsbot.store.schema import statements
 from newsbot.store.schema_pg import MIGRATION_NAMES, MIGRATIONS
 from newsbot.store.sqlite import (ARTICLE_COLUMNS, GROUP_COLUMNS, HISTORY_COLUMNS, KNOWN_CHUNK,
-                                  REPORT_GROUPS, ranking_hash)
+                                  REPORT_GROUPS, SNAPSHOTS, SignedRead, ranking_hash)
 
 JSON_COLUMNS = frozenset({"extracted_by"})
 MIGRATION_LOCK = 2  # (NAMESPACE, MIGRATION_LOCK): one process migrates at a time
@@ -364,28 +366,60 @@ class PostgresStore:
             "scheme = excluded.scheme, signature = excluded.signature",
             (scheme, signature, pk))
 
-    def signed_articles(self, scheme: str, since: str | None = None,
-                        until: str | None = None) -> Iterator[tuple[int, str, str | None, bytes]]:
+    def signed_articles(self, scheme: str, since: str | None = None, until: str | None = None,
+                        batch: int = KNOWN_CHUNK) -> Iterator[tuple[int, str, str | None, bytes]]:
         """(pk, canonical_url, published, signature) of the articles signed under ``scheme``
         and published in [since, until] (all when both are None), with the current group
         heads of those articles wherever they were published; in representative order
-        (published, undated last, then canonical URL), which grouping streams in."""
+        (published, undated last, then canonical URL; the C collation: as Python compares).
+
+        Read a page at a time (one list held every signature selected, 512 bytes each) from
+        a temporary table of the order, filled once, as SqliteStore does and for its reason:
+        the selection depends on the marks grouping writes while its last pass reads, so
+        keyset paging over the live selection would drop a head published after the span
+        once its members' marks were rewritten, and grouping's passes would disagree.
+
+        The table dies with its connection: after a reconnect it is filled again with what
+        comes after the last row read, the same rows unless marks written since took some out
+        (a new mark names an article already selected, so marks never add one); the count
+        tells, and when it is short the read stops (a StoreError) rather than let grouping
+        mark the wrong articles."""
         self.commit()
-        if since is None and until is None:
-            where, params = "TRUE", []
-        else:
-            span = "published BETWEEN %s AND %s"
-            where = (f"a.{span} OR a.canonical_url IN (SELECT duplicate_of FROM articles "
-                     f"WHERE {span} AND duplicate_of IS NOT NULL)")
-            params = [since or "", until or "9999"] * 2
-        rows = self._all(
-            "SELECT a.id, a.canonical_url, a.published, s.signature FROM articles a "
-            "JOIN near_duplicate_signatures s ON s.article_pk = a.id "
-            f"WHERE s.scheme = %s AND ({where}) "
-            # Representative order, as Python compares strings (code points: the C collation).
-            "ORDER BY COALESCE(NULLIF(a.published, ''), '9999-99-99') COLLATE \"C\", "
-            "a.canonical_url COLLATE \"C\"", (scheme, *params))
-        yield from (tuple(r.values()) for r in rows)
+        table = f"signed_order_{next(SNAPSHOTS)}"
+
+        def fill(after: tuple[str, str] | None = None) -> tuple[SignedRead, int]:
+            read = SignedRead(table, scheme, since, until, "%s", ' COLLATE "C"', after)
+
+            def work(conn: psycopg.Connection) -> int:
+                conn.execute(read.create)
+                return conn.execute(read.fill, read.params).rowcount
+            return read, self.db.run(work)
+
+        read, total = fill()
+        done, last, key = 0, 0, None
+        try:
+            while True:
+                try:
+                    rows = self._all(read.page, (last, batch))
+                except psycopg.errors.UndefinedTable:  # a new connection: the table went
+                    read, left = fill(key)
+                    if done + left != total:
+                        raise StoreError(
+                            f"PostgreSQL at {self.where}: the connection was lost while "
+                            f"reading signed articles ({done} of {total} read), and marks "
+                            "written since changed which articles it selects: grouping "
+                            "stopped with the marks written so far") from None
+                    last = 0
+                    continue
+                if not rows:
+                    return
+                for r in rows:
+                    yield r["id"], r["canonical_url"], r["published"], r["signature"]
+                done, last = done + len(rows), rows[-1]["seq"]
+                key = SignedRead.key(rows[-1]["published"], rows[-1]["canonical_url"])
+        finally:
+            with suppress(psycopg.Error):  # a broken connection took the table with it
+                self.db.conn.execute(read.drop)
 
     def set_duplicates(self, marks: Iterable[tuple[int, tuple[str, float] | None]],
                        chunk: int = KNOWN_CHUNK) -> int:
