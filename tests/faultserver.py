@@ -416,8 +416,11 @@ class FaultServer:
         return [h for h in self.events() if "n" in h and (path is None or h["path"] == path)]
 
     def events(self) -> list[dict]:
-        lines = self.log_file.read_text("utf-8").splitlines()
-        return [json.loads(line) for line in lines if line.strip()]
+        """The events logged so far. The server may be writing one as this reads: only lines
+        that have their newline are whole."""
+        text = self.log_file.read_text("utf-8")
+        whole = text[:text.rfind("\n") + 1]
+        return [json.loads(line) for line in whole.splitlines() if line.strip()]
 
 
 def crawl(start_url: str, db: Path, *settings: str, timeout: float = 240,
