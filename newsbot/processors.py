@@ -98,6 +98,8 @@ URL_CACHE = 8_192
 
 @lru_cache(maxsize=URL_CACHE)
 def _normalize_url(url: str, tracking_params: tuple[str, ...]) -> str:
+    if not url.strip():  # nothing (a join that failed): not the address "/"
+        return ""
     try:
         url = url_query_cleaner(safe_url_string(url.strip()), tracking_params, remove=True)
         parts = urlsplit(url)

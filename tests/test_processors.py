@@ -91,3 +91,11 @@ def test_profile_canonical_for(url, canonical):
 def test_content_hash_ignores_spacing_and_case_but_not_words():
     assert content_hash("Title", "Body  text") == content_hash("title", "body text")
     assert content_hash("Title", "Body text") != content_hash("Title", "Other text")
+
+
+def test_an_empty_address_stays_empty_and_resolve_agrees_on_a_broken_page_address():
+    from newsbot.processors import join_url, normalize_url, resolve
+    assert normalize_url("", []) == "" and normalize_url("  ", []) == ""
+    # Found by the hypothesis test: a page address no parser takes and a blank href gave "/"
+    # one way and "" the other.
+    assert resolve("http://[", " ", []) == normalize_url(join_url("http://[", " "), []) == ""
