@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
-from newsbot.processors import normalize_url
+from newsbot.processors import URL_CACHE, normalize_url
 
 # Through importlib.resources: deployed to scrapyd, newsbot runs from a zipped egg.
 SITES_DIR: Path | Traversable = files("newsbot") / "sites"
@@ -44,7 +44,7 @@ def is_xpath(rule: str) -> bool:
     return rule.startswith(("/", "(", "./"))
 
 
-CANONICAL_CACHE = 8_192  # canonical addresses a profile remembers (as processors.URL_CACHE)
+CANONICAL_CACHE = URL_CACHE  # canonical addresses a profile remembers: one per link address
 
 
 @dataclass(frozen=True)
