@@ -1,6 +1,7 @@
 import sqlite3
 import subprocess
 import sys
+import threading
 
 import psycopg
 import pytest
@@ -128,6 +129,26 @@ def test_two_processes_creating_one_store_at_once_both_succeed(tmp_path):
         db = tmp_path / f"race{attempt}.db"
         errors = race(code, str(db))
         assert errors == [""] * 4, errors
+
+
+def test_a_new_store_waits_while_another_process_switches_it_to_wal(tmp_path):
+    """The race of two processes creating one store, held open: SQLite refuses the switch to
+    WAL at once (no busy handler) while another connection holds the write lock."""
+    path = tmp_path / "new.db"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # what the other process holds mid-switch
+    release = threading.Timer(0.3, other.rollback)
+    release.start()
+    try:
+        store = SqliteStore(path)
+    finally:
+        release.join()
+        other.close()
+    try:
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.counts()["articles"] == 0
+    finally:
+        store.close()
 
 
 def test_two_processes_creating_one_postgres_store_at_once_both_succeed():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from itertools import count
@@ -52,17 +53,37 @@ class SqliteStore:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             # The crawl writes from the reactor thread only; commands read from the main thread.
-            # Wait for another process's lock before anything else, switching to WAL included:
-            # several processes may open a new store at once, on a loaded machine.
+            # Wait for another process's lock (several may open a new store at once, on a loaded
+            # machine); the switch to WAL needs a retry of its own, see _enter_wal.
             self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
                                       timeout=BUSY_TIMEOUT_S)
             self.db.row_factory = sqlite3.Row
-            self.db.execute("PRAGMA journal_mode=WAL")
+            self._enter_wal()
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except (sqlite3.Error, OSError) as e:
             raise StoreError(f"cannot open the store at {self.path}: {e}") from e
+
+    def _enter_wal(self) -> None:
+        """Switch the file to WAL, retrying while another process holds its write lock.
+
+        On a file still in rollback mode (a new store) the switch reads, then asks for the write
+        lock; SQLite answers "database is locked" at once instead of calling the busy handler,
+        since a reader waiting on a writer could deadlock. Two processes creating one store
+        meet exactly there, so the retry has to be ours, bounded by the same busy timeout.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        pause = 0.005
+        while True:
+            try:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as e:
+                if e.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
 
     # -- schema ---------------------------------------------------------------------------
     def _applied(self) -> list[str]:
