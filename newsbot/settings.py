@@ -84,6 +84,7 @@ EXTENSIONS = {
     "spidermon.contrib.scrapy.extensions.Spidermon": 490,
     "newsbot.extensions.runrecord.RunRecorder": 500,
     "newsbot.extensions.gctuning.GcTuning": 0,
+    "newsbot.extensions.malloctrim.MallocTrim": 0,
 }
 
 # Monitors run when the spider closes (newsbot/monitors.py, docs/monitoring.md). A failing
@@ -127,6 +128,9 @@ NEWSBOT_NEARDUP_WINDOW_DAYS = 30
 # 700; 0 keeps it). newsbot/extensions/gctuning.py says why.
 NEWSBOT_GC_FREEZE = True
 NEWSBOT_GC_THRESHOLD = 2000
+# Seconds between calls to glibc's malloc_trim(0), which returns freed heap pages to the system
+# (0: never). newsbot/extensions/malloctrim.py says why.
+NEWSBOT_MALLOC_TRIM_INTERVAL = 5.0
 # Apply LOOPBACK_FAST when all start URLs are loopback (a replica or a benchmark).
 NEWSBOT_FAST_LOOPBACK = True
 
