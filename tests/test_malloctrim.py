@@ -73,5 +73,6 @@ def test_it_is_off_at_interval_zero_and_without_glibc(monkeypatch):
 
 
 def test_a_crawl_has_it():
-    assert "newsbot.extensions.malloctrim.MallocTrim" in make_crawler().settings.getdict("EXTENSIONS")
-    assert make_crawler().settings.getfloat("NEWSBOT_MALLOC_TRIM_INTERVAL") == 5.0
+    settings = make_crawler().settings
+    assert "newsbot.extensions.malloctrim.MallocTrim" in settings.getdict("EXTENSIONS")
+    assert settings.getfloat("NEWSBOT_MALLOC_TRIM_INTERVAL") == 5.0

@@ -5,9 +5,10 @@ keeps freed pages inside its heaps and returns only what lies at the top of one,
 in steps over a long crawl while the objects alive stay the same: on the 50,000-article
 replica RSS grew from 133 MiB at 5,000 pages to 142 by 35,000, with 45–56 MiB of live
 Python objects throughout. ``malloc_trim(0)`` releases free pages wherever they are; called
-every ``NEWSBOT_MALLOC_TRIM_INTERVAL`` seconds it held that crawl at 127–132 MiB (peak 134
-against 145), at ~1 ms a call (docs/benchmarks.md, session 6). Where the C library is not
-glibc (musl, macOS) there is no ``malloc_trim`` and the extension stays off.
+every ``NEWSBOT_MALLOC_TRIM_INTERVAL`` seconds it held that crawl at 127–133 MiB, its peak at
+134–143 MiB where it had been 144–147, at ~1 ms a call (docs/benchmarks.md, session 6). Where
+the C library is not glibc (musl, macOS) there is no ``malloc_trim`` and the extension stays
+off.
 """
 
 from __future__ import annotations
@@ -64,8 +65,9 @@ class MallocTrim:
         started = time.perf_counter()
         self.trim(0)
         if self.stats is not None:
+            ms = 1000 * (time.perf_counter() - started)
             self.stats.inc_value("newsbot/malloc_trim/calls")
-            self.stats.inc_value("newsbot/malloc_trim/ms", round(1000 * (time.perf_counter() - started), 3))
+            self.stats.inc_value("newsbot/malloc_trim/ms", round(ms, 3))
 
     def spider_closed(self, spider) -> None:
         if self.loop is not None and self.loop.running:
