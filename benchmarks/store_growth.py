@@ -34,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     words = [f"w{i}" for i in range(5000)]
     ids = list(range(args.articles))
     rng.shuffle(ids)
-    step = max(1, args.articles // 5)
+    n_all = args.articles
+    step = max(1, n_all // 5)
     with tempfile.TemporaryDirectory() as scratch:
         store = SqliteStore(Path(scratch) / "store.db", batch_size=200)
         if args.cache_kib:
@@ -49,13 +50,13 @@ def main(argv: list[str] | None = None) -> int:
                 "content_hash": hashlib.sha1(body.encode()).hexdigest(), "section": "Society",
                 "published": f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
                 "source": "NHK",
-                "related": [{"url": f"https://newsonjapan.com/article/{rng.randrange(args.articles)}.php",
+                "related": [{"url": f"https://newsonjapan.com/article/{rng.randrange(n_all)}.php",
                              "title": f"More {k}", "source": "NHK"} for k in range(6)],
             }, None)
             if done % step == 0:
                 now = time.process_time()
-                print(f"{done:7,} articles stored: {1e6 * (now - last) / step:6.0f} CPU µs per upsert",
-                      flush=True)
+                per_upsert = 1e6 * (now - last) / step
+                print(f"{done:7,} articles stored: {per_upsert:6.0f} CPU µs per upsert", flush=True)
                 last = now
         store.close()
     return 0
