@@ -89,12 +89,11 @@ def normalize_url(url: str, tracking_params: list[str]) -> str:
     return _normalize_url(url, tuple(tracking_params))
 
 
-# The same links (POPULAR NEWS, a section's related stories) recur on page after page, and
-# safe_url_string is the dearest step of reading a link; a bounded cache keeps memory flat.
-# A link comes back within a few pages (POPULAR NEWS, MORE NEWS, the listing it came from), so
-# the cache is sized for that distance, not for the crawl: on 15,000 pages of a 50,000-article
-# replica 2,048 entries missed 32,200 joins where 8,192 missed 24,700 (~13 µs a page in all),
-# and filled with article addresses this cache and _normalize_url's hold 1.4 MiB, not 5.0.
+# safe_url_string is the dearest step of reading a link, and a link comes back within a few
+# pages (POPULAR NEWS, MORE NEWS, the listing it came from), so a bounded cache is sized for
+# that distance, not for the crawl: on 15,000 pages of a 50,000-article replica 2,048 entries
+# missed 32,200 joins where 8,192 missed 24,700 (~13 µs a page in all), and filled with
+# article addresses this cache and _normalize_url's hold 1.4 MiB, not 5.0.
 URL_CACHE = 2_048
 
 

@@ -35,6 +35,8 @@ def glibc_malloc_trim() -> Callable[[int], int] | None:
 
 
 class MallocTrim:
+    """Calls ``trim(0)`` every ``interval`` seconds while the spider is open."""
+
     def __init__(self, interval: float, trim: Callable[[int], int], stats=None, clock=None):
         self.interval = interval
         self.trim = trim
