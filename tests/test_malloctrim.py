@@ -7,14 +7,10 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet.task import Clock
 
+from benchmarks.memory_timeline import rss_mib
 from newsbot.extensions import malloctrim
 from newsbot.extensions.malloctrim import MallocTrim, glibc_malloc_trim
 from tests.conftest import make_crawler
-
-
-def anonymous_mib() -> float:
-    with open("/proc/self/smaps_rollup") as f:
-        return next(int(line.split()[1]) for line in f if line.startswith("Anonymous:")) / 1024
 
 
 def test_trimming_returns_freed_pages_that_glibc_kept():
@@ -26,9 +22,9 @@ def test_trimming_returns_freed_pages_that_glibc_kept():
     blocks = [bytes(1024) + bytes([i % 256]) for i in range(100_000)]
     kept = blocks[::64]
     del blocks
-    before = anonymous_mib()
+    before = rss_mib()[1]  # the anonymous part of RSS
     trim(0)
-    after = anonymous_mib()
+    after = rss_mib()[1]
     assert len(kept) == 1563
     assert before - after > 50  # of the ~100 MiB freed
 
