@@ -37,6 +37,7 @@ from newsbot.links import (
     read_ranking,
     strings_of,
 )
+from newsbot.pagetree import page_selector
 from newsbot.processors import (
     clean_text,
     content_hash,
@@ -98,7 +99,7 @@ class Page:
     by: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.sel = self.response.selector
+        self.sel = page_selector(self.response)
         self.path = urlsplit(self.response.url).path
         self.known = self.profile.knows(self.path)
         # A page the profile does not know is read by the generic path alone.

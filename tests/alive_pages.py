@@ -1,7 +1,11 @@
-"""Run as ``python -m tests.alive_pages URL [--keep-cycle]``: crawl the replica at URL with
-the cyclic garbage collector off and print how many of the responses the spider parsed are
-still alive when it closes (JSON: parsed, alive). Without the collector only reference counting
-frees memory, so a page still alive then is one a reference cycle keeps.
+"""Run as ``python -m tests.alive_pages URL [--no-release] [--scrapy-selector]``: crawl the
+replica at URL with the cyclic garbage collector off and print how many of the responses the
+spider parsed are still alive when it closes (JSON: parsed, alive). Without the collector only
+reference counting frees memory, so a page still alive then is one a reference cycle keeps.
+
+``--no-release`` crawls without newsbot's spider middlewares (so without the release
+middleware); ``--scrapy-selector`` has the spider and the loader read pages through Scrapy's
+``response.selector`` instead of ``newsbot.pagetree.page_selector``.
 """
 
 from __future__ import annotations
@@ -42,14 +46,23 @@ class AlivePages:
 
 
 def main(argv: list[str]) -> int:
-    url, keep_cycle = argv[0], "--keep-cycle" in argv
+    url = argv[0]
+    if "--scrapy-selector" in argv:
+        import newsbot.loaders
+        import newsbot.spiders.portal
+
+        def scrapy_selector(response):
+            return response.selector
+
+        newsbot.loaders.page_selector = scrapy_selector
+        newsbot.spiders.portal.page_selector = scrapy_selector
     settings = Settings()
     settings.setmodule("newsbot.settings", priority="project")
     extensions = dict(settings.getdict("EXTENSIONS"))
     extensions[AlivePages] = 0
     settings.set("EXTENSIONS", extensions, priority="cmdline")
     settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
-    if keep_cycle:
+    if "--no-release" in argv:
         settings.set("SPIDER_MIDDLEWARES", {}, priority="cmdline")
     with tempfile.TemporaryDirectory() as scratch:
         settings.set("NEWSBOT_DB", f"{scratch}/news.db", priority="cmdline")

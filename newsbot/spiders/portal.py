@@ -34,6 +34,7 @@ from newsbot.incremental import (RECENT_RUNS, Incremental, conditional_headers, 
 from newsbot.links import block_hrefs, read_ranking, select_all, select_first
 from newsbot.loaders import extract_article
 from newsbot.middlewares.refused import PageRefused
+from newsbot.pagetree import page_selector
 from newsbot.processors import normalize_url, resolve
 from newsbot.store.base import chunked
 from newsbot.store.seen import SeenStore
@@ -250,8 +251,8 @@ class PortalSpider(Spider):
         """The profile's feeds, the home page's advertised feeds and every section's feed."""
         urls = [urljoin(home.url, u) for u in self.profile.feeds]
         if isinstance(home, TextResponse):
-            urls += [self.join(home, u) for u in select_all(home.selector,
-                                                         self.profile.selectors.get("feed_links", []))]
+            rules = self.profile.selectors.get("feed_links", [])
+            urls += [self.join(home, u) for u in select_all(page_selector(home), rules)]
         # What a feed link looks like is the profile's feed_links rules, not an address shape:
         # many sites serve theirs at /feed/.
         return list(dict.fromkeys(normalize_url(u, []) for u in urls if self.on_site(u)))
@@ -290,7 +291,7 @@ class PortalSpider(Spider):
 
     # -- navigation -----------------------------------------------------------------------
     def parse_home(self, response: Response) -> Iterable[Request]:
-        sel = response.selector
+        sel = page_selector(response)
         self.popular_seen(response)
         urls = dict.fromkeys(normalize_url(self.join(response, href), self.profile.tracking_params)
                              for href in select_all(sel, self.profile.selectors["section_links"]))
@@ -305,8 +306,8 @@ class PortalSpider(Spider):
 
     def popular_seen(self, response: Response) -> None:
         """The home page's ranking is stored every run, even when no article is fetched."""
-        entries = read_ranking(select_first(response.selector, self.profile.selectors["popular"]),
-                               response.url, self.profile.tracking_params)
+        block = select_first(page_selector(response), self.profile.selectors["popular"])
+        entries = read_ranking(block, response.url, self.profile.tracking_params)
         if entries:
             self.crawler.signals.send_catch_log(
                 newsbot_signals.popular_seen, ranking=home_ranking(entries, self.profile),
@@ -322,7 +323,7 @@ class PortalSpider(Spider):
             return
         if not self.incremental.keep_paging(stale):
             return
-        href = select_first(response.selector, self.profile.selectors["next_page"]).get()
+        href = select_first(page_selector(response), self.profile.selectors["next_page"]).get()
         if href:
             url = normalize_url(self.next_page_url(response, href), self.profile.tracking_params)
             if self.on_site(url):
@@ -338,7 +339,7 @@ class PortalSpider(Spider):
 
     def listing(self, response: Response) -> list[tuple[str, str]]:
         """(address, canonical address) of the articles an index page or the home page lists."""
-        hrefs = select_all(response.selector, self.profile.selectors["listing_links"])
+        hrefs = select_all(page_selector(response), self.profile.selectors["listing_links"])
         return self.article_links(self.join(response, h) for h in hrefs)
 
     def listed_articles(self, response: Response, listed: list[tuple[str, str]],
@@ -376,7 +377,7 @@ class PortalSpider(Spider):
         """Links in the related and popular blocks: more articles, some of them gone."""
         rules = self.profile.selectors
         return [href for rule in ("related", "popular")
-                for href in block_hrefs(response.selector, rules[rule])]
+                for href in block_hrefs(page_selector(response), rules[rule])]
 
     def article_links(self, urls: Iterable[str], from_feed: bool = False) -> list[tuple[str, str]]:
         """(address, canonical address) of the on-site article links among ``urls``, each once.
