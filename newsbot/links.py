@@ -248,13 +248,17 @@ class BlockMemo:
     are changed downstream). A MORE NEWS block that differs from every one read before still
     shares most of its entries with them (the same stories are related on many pages: 72% of
     the entries on 300 generated pages), so its entries are remembered one by one too.
-    Bounded, so memory does not grow with the crawl.
+    A block's reading is kept from the second time its markup is seen: in a crawl almost every
+    MORE NEWS block is new (6,007 of 6,007 in the first 6,000 pages of the 50,000 site), and
+    keeping each one's reading held ~4 MB of markup keys that were thrown away every 512 pages
+    without one being asked for again. Bounded, so memory does not grow with the crawl.
     """
 
     def __init__(self, size: int = 512, entries: int = 4096):
         self.size = size
         self.entries_size = entries
         self._found: dict[tuple, list[dict]] = {}
+        self._seen_once: set[int] = set()  # hashes of block keys read once, not kept
         self._entries: dict[tuple, dict | None] = {}
 
     def read(self, entries: SelectorList | list, base_url: str, tracking: list[str],
@@ -272,10 +276,20 @@ class BlockMemo:
             else:
                 found = reader(entries, base_url, tracking, rules)
             if not _page_relative(entries):
-                if len(self._found) >= self.size:
-                    self._found.clear()
-                self._found[key] = found
+                self._keep(key, found)
         return [dict(e) for e in found]
+
+    def _keep(self, key: tuple, found: list[dict]) -> None:
+        """Remember a reading whose block was seen before; note the others' keys only."""
+        mark = hash(key)
+        if mark not in self._seen_once:
+            if len(self._seen_once) >= self.size:
+                self._seen_once.clear()
+            self._seen_once.add(mark)
+            return
+        if len(self._found) >= self.size:
+            self._found.clear()
+        self._found[key] = found
 
     def _read_entries(self, entries: SelectorList | list, markups: list[bytes], context: tuple,
                       base_url: str, tracking: list[str],

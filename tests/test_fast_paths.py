@@ -149,10 +149,22 @@ def test_the_popular_block_is_read_once_per_distinct_markup(monkeypatch):
         return read_ranking(entries, *args)
     memo = BlockMemo()
     page = Selector(text='<ul><li class="news-item"><a href="/article/1.php">A (NHK)</a></li></ul>')
-    for base in ("http://h/article/1.php", "http://h/article/2.php"):
-        memo.read(page.css(".news-item"), base, [], ENTRY_RULES, counting)
+    for n in range(1, 5):
+        memo.read(page.css(".news-item"), f"http://h/article/{n}.php", [], ENTRY_RULES, counting)
     memo.read(page.css(".news-item"), "http://other/article/1.php", [], ENTRY_RULES, counting)
-    assert calls == [1, 1]  # the second page from the memo, the other host read again
+    # Kept from its second reading: the third and fourth pages from the memo; the other host
+    # is another key, read again.
+    assert calls == [1, 1, 1]
+
+
+def test_a_block_seen_once_is_not_kept():
+    memo = BlockMemo(size=4)
+    for n in range(10):  # MORE NEWS blocks, each new
+        html = f'<ul><li class="news-item"><a href="/article/{n}.php">S {n}</a></li></ul>'
+        memo.read(Selector(text=html).css(".news-item"), "http://h/article/0.php", [],
+                  ENTRY_RULES, read_block)
+    assert not memo._found
+    assert len(memo._seen_once) <= 4  # bounded
 
 
 @given(st.lists(ENTRY_MARKUP, min_size=2, max_size=5),
