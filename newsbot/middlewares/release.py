@@ -8,6 +8,8 @@ so on a fast crawl a hundred or more finished pages waited there at any moment: 
 the bare ceiling spider's 200 MiB, and ~135 MiB of newsbot's peak on 5,000 articles
 (docs/benchmarks.md, "Parsed pages freed at once"). Dropping the cached Selector once the
 callback's output has been consumed breaks the cycle; the page is freed then and there.
+newsbot's own page Selector (newsbot/pagetree.py) makes no cycle; this still frees a page read
+through Scrapy's, and drops the tree as soon as the callback is done with it.
 """
 
 from __future__ import annotations
