@@ -250,8 +250,9 @@ class BlockMemo:
     the entries on 300 generated pages), so its entries are remembered one by one too.
     A block's reading is kept from the second time its markup is seen: in a crawl almost every
     MORE NEWS block is new (6,007 of 6,007 in the first 6,000 pages of the 50,000 site), and
-    keeping each one's reading held ~4 MB of markup keys that were thrown away every 512 pages
-    without one being asked for again. Bounded, so memory does not grow with the crawl.
+    keeping them all held up to 512 markup keys (~4 KB each) and their readings, thrown away
+    every 512 pages without one being asked for again. Bounded, so memory does not grow with
+    the crawl.
     """
 
     def __init__(self, size: int = 512, entries: int = 4096):
