@@ -72,6 +72,23 @@ def test_a_taken_request_is_held_until_settled_and_a_dead_workers_come_back(fron
     assert client.smembers(frontier.key("workers")) == {b"me"}
 
 
+def test_a_stopping_worker_gives_back_what_it_holds_at_once(frontier):
+    client = frontier.connect()
+    queue = frontier.key("requests")
+    client.zadd(queue, {b"first": -10, b"second": 0, b"third": 5})
+    me = InFlight(client, frontier, "me")
+    me.beat()
+    for _ in range(2):
+        field, _ = me.take(queue)
+        me.track(field, Request(f"http://example.com/{field}"))
+    assert client.zrange(queue, 0, -1) == [b"third"]
+    assert me.give_back(queue) == 2
+    # Back on the queue with their priorities, the worker's hash gone: no heartbeat to wait for.
+    assert client.zrange(queue, 0, -1, withscores=True) == \
+        [(b"first", -10.0), (b"second", 0.0), (b"third", 5.0)]
+    assert not client.exists(me.hash) and not me.taken
+
+
 def test_seed_queues_home_pages_for_parse_seed_and_starts_a_round_when_idle(frontier):
     client = frontier.connect()
     client.sadd(frontier.key("dupefilter"), "from the last round")

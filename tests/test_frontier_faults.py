@@ -112,8 +112,12 @@ def test_a_stopped_worker_puts_back_what_it_holds(frontier, replica, tmp_path):
     wait_until(holding, procs)
     stopped.send_signal(signal.SIGINT)
     stopped.wait(timeout=60)
-    assert not list(client.scan_iter(match=pattern))  # given back, not left for recovery
-    assert "unfinished requests back on the queue" in logs(tmp_path, ["w0"])
+    # Nothing left for recovery: what the worker still held at its close went back at once
+    # (logged as "put N unfinished requests back on the queue"; test_frontier.py checks that
+    # step alone), and what finished during the graceful stop needs nothing. Which of the two
+    # a given run sees depends on timing.
+    assert not list(client.scan_iter(match=pattern))
+    assert "Spider closed (shutdown)" in logs(tmp_path, ["w0"])
     assert finish([other]) == [0], logs(tmp_path, ["w1"])[-4000:]
     assert "stopped without finishing" not in logs(tmp_path, ["w1"])
     assert_the_replica(stored(db), replica)
