@@ -214,6 +214,8 @@ class PortalSpider(Spider):
 
     def dates_known(self) -> None:
         self._dated = True
+        # Where the crawl proper starts: article callbacks wait for this.
+        self.logger.info("feeds and sitemaps read: %d articles dated", len(self.evidence))
         waiting, self._waiting_for_dates = self._waiting_for_dates, []
         for d in waiting:
             d.callback(None)
