@@ -10,7 +10,7 @@ from scrapy.http import HtmlResponse, TextResponse, XmlResponse
 from scrapy.selector import Selector
 
 from newsbot.pagetree import page_selector
-from newsbot.profiles import available_profiles, load_profile
+from newsbot.profiles import available_profiles, is_xpath, load_profile
 from tests.conftest import page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +44,7 @@ def test_every_rule_of_every_profile_matches_alike_on_every_replica_page():
         ours = page_selector(response_for(path))
         scrapys = Selector(response_for(path))
         for rule in rules:
-            how = "xpath" if rule.startswith(("/", "(", "./")) else "css"
+            how = "xpath" if is_xpath(rule) else "css"
             mine = getattr(ours, how)(rule).getall()
             assert mine == getattr(scrapys, how)(rule).getall(), (path.name, rule)
             compared += bool(mine)
