@@ -11,7 +11,8 @@ It prints ``serving http://HOST:PORT/`` once it listens. The plan is JSON::
                                         "retry_after": "2"}},
      "random": {"seed": 7, "rate": 0.3, "match": "^/article/", "kinds": [{"kind": ...}]}}
 
-A fault applies to every request for its path, or to the first ``times`` of them; a random
+A fault applies to every request for its path, or to the first ``times`` of them, after the
+first ``skip`` (served as they are: a fault for a later visit, a resumed run); a random
 fault is drawn per (seed, path, hit number), so a run is repeatable. Every request is logged
 as one JSON line: ``{"t", "path", "query", "n", "fault"}`` (n counts hits per path). The kinds
 are the functions in ``KINDS``; paths without a fault get the replica as ``newsbot serve``
@@ -80,8 +81,10 @@ class FaultRoot(resource.Resource):
 
     def fault_for(self, path: str, n: int) -> dict | None:
         spec = self.faults.get(path)
-        if spec is not None and n <= spec.get("times", n):
-            return spec
+        if spec is not None:
+            skip = spec.get("skip", 0)
+            if skip < n <= skip + spec.get("times", n):
+                return spec
         chance = self.random
         if chance and re.search(chance.get("match", ""), path):
             rng = random.Random(f"{chance['seed']}:{path}:{n}")

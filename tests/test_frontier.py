@@ -89,6 +89,24 @@ def test_a_stopping_worker_gives_back_what_it_holds_at_once(frontier):
     assert not client.exists(me.hash) and not me.taken
 
 
+def test_one_taken_request_goes_back_alone_with_its_priority(frontier):
+    client = frontier.connect()
+    queue = frontier.key("requests")
+    client.zadd(queue, {b"first": -10, b"second": 0})
+    me = InFlight(client, frontier, "me")
+    taken = []
+    for _ in range(2):
+        field, _ = me.take(queue)
+        taken.append(Request(f"http://example.com/{field}"))
+        me.track(field, taken[-1])
+    assert me.put_back(queue, taken[0])
+    assert client.zrange(queue, 0, -1, withscores=True) == [(b"first", -10.0)]
+    assert client.hlen(me.hash) == 1 and list(me.taken.values()) == [taken[1]]
+    # Only the very request taken counts: an equal one built elsewhere is not held.
+    assert not me.put_back(queue, Request(taken[1].url))
+    assert not me.put_back(queue, taken[0])  # already back
+
+
 def test_seed_queues_home_pages_for_parse_seed_and_starts_a_round_when_idle(frontier):
     client = frontier.connect()
     client.sadd(frontier.key("dupefilter"), "from the last round")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.faultserver import FaultServer
 from tests.replica import ReplicaServer
 from tests.replica_truth import articles
 from tests.scheduled import NEWSBOT, ROOT, SITE, query, runs
@@ -121,4 +122,48 @@ def test_a_finished_jobdir_does_not_filter_the_next_run(replica, tmp_path):
     stats = json.loads(stats)
     assert stats["newsbot/jobdir"] == "fresh"
     assert stats["newsbot/pages/section"] == 14  # pages 1 and 2 of 7 index paths, as without JOBDIR
+    assert_complete_store(db)
+
+
+def test_sigint_while_a_resumed_run_reads_its_sitemap_still_pauses(tmp_path):
+    """A resumed run hands its queued articles to Scrapy before start() has read the sitemap,
+    and their callbacks wait for its dates. Stopped then, the run must still close (it used to
+    hang: nothing was left to give the dates), keep those articles for the next resume, and
+    say it paused."""
+    plan = {"faults": {"/sitemap.xml": {"kind": "slow", "delay": 20, "skip": 1,
+                                       "times": 1}}}
+    db, jobdir = tmp_path / "news.db", tmp_path / "job"
+    with FaultServer(plan, tmp_path) as srv:
+        proc = start(srv.url + "/", db, jobdir, *SLOW)
+        wait_for_articles(db, proc, at_least=15)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 1, out + err[-3000:]
+        [first] = runs(db)
+
+        # Room beside the sitemap's download: the queue's articles come while it is awaited.
+        again = start(srv.url + "/", db, jobdir, "-s", "CONCURRENT_REQUESTS=4",
+                      "-s", "DOWNLOAD_DELAY=0.05")
+        deadline = time.monotonic() + 30
+        # Stopped once the slow sitemap is asked for and an article from the queue came back.
+        while not (srv.hits("/sitemap.xml")[1:] and any(
+                h["path"].startswith("/article/") and h["t"] > srv.hits("/sitemap.xml")[1]["t"]
+                for h in srv.hits())):
+            assert again.poll() is None and time.monotonic() < deadline, "never got that far"
+            time.sleep(0.05)
+        time.sleep(0.5)
+        stopped_at = time.monotonic()
+        again.send_signal(signal.SIGINT)
+        out, err = again.communicate(timeout=60)
+        assert time.monotonic() - stopped_at < 15, "the close waited for the slow sitemap"
+        assert again.returncode == 1, out + err[-3000:]
+        assert "Spider closed (shutdown)" in err
+        assert json.loads((jobdir / "newsbot.json").read_text())["state"] == "paused"
+        held = query(db, "SELECT stats FROM runs ORDER BY id DESC LIMIT 1")[0][0]
+        assert json.loads(held)["newsbot/stopped/handed_back"] > 0  # articles were waiting
+
+        last = start(srv.url + "/", db, jobdir)
+        out, err = last.communicate(timeout=240)
+    assert last.returncode == 0, out + err[-3000:]
+    assert first["items_new"] < len(articles())
     assert_complete_store(db)

@@ -45,6 +45,7 @@ class InFlight:
         self._count = 0
         self._take = server.register_script(scripts.TAKE)
         self._requeue = server.register_script(scripts.REQUEUE)
+        self._put_back = server.register_script(scripts.PUT_BACK)
 
     def beat(self) -> None:
         """Alive for ALIVE_TTL seconds more; a member of the crawl again should another worker
@@ -72,6 +73,15 @@ class InFlight:
             for field in done:
                 del self.taken[field]
         return len(done)
+
+    def put_back(self, queue_key: str, request: Request) -> bool:
+        """Put one taken request back on the queue as it was taken (its priority, past the
+        dupefilter): False if this worker does not hold it."""
+        field = next((f for f, r in self.taken.items() if r is request), None)
+        if field is None:
+            return False
+        del self.taken[field]
+        return bool(self._put_back(keys=[queue_key, self.hash], args=[field]))
 
     def give_back(self, queue_key: str) -> int:
         """On a stop before the end (Ctrl-C, a lost Redis): put what this worker holds back."""

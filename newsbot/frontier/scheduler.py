@@ -134,6 +134,17 @@ class FrontierScheduler(Scheduler):
         self.stats.inc_value("scheduler/dequeued/redis")
         return request
 
+    def put_back(self, request: Request) -> bool:
+        """A request taken but not to be read by this worker (it stops): back on the shared
+        queue for another. False if it was not taken from the queue."""
+        if self.lost:
+            return True  # it stays in this worker's in-flight hash, put back when that expires
+        try:
+            return self.inflight.put_back(self.queue.key, request)
+        except redis.RedisError as e:
+            self.redis_lost(e)
+            return True
+
     def has_pending_requests(self) -> bool:
         if self.lost:
             return False

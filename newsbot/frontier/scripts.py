@@ -39,3 +39,16 @@ end
 redis.call('DEL', KEYS[2])
 return #entries
 """
+
+# KEYS: queue, in-flight hash.  ARGV: field.  Puts one taken request back on the queue, as
+# REQUEUE does for them all. Returns 1, or 0 when the field is no longer held.
+PUT_BACK = """
+local entry = redis.call('HGET', KEYS[2], ARGV[1])
+if not entry then
+    return 0
+end
+local space = string.find(entry, ' ', 1, true)
+redis.call('ZADD', KEYS[1], string.sub(entry, 1, space - 1), string.sub(entry, space + 1))
+redis.call('HDEL', KEYS[2], ARGV[1])
+return 1
+"""

@@ -7,6 +7,7 @@ again (newsbot.incremental), unless ``refresh``; ``recrawl_days`` re-checks rece
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 from collections.abc import AsyncIterator, Iterable, Iterator
 from itertools import chain
@@ -21,6 +22,7 @@ from scrapy.utils.response import get_base_url
 from w3lib.url import add_or_replace_parameter
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import defer
 from twisted.internet.defer import Deferred
 
 from newsbot import signals as newsbot_signals
@@ -41,6 +43,11 @@ from newsbot.store.seen import SeenStore
 from newsbot.profiles import SiteProfile, load_profile
 
 DISCOVERY = ("nav", "feeds", "sitemap")
+
+
+# What start() sees when the crawl is stopped under it: Scrapy cancels its task (asyncio or
+# Twisted), or closes the generator.
+STOPPED = (asyncio.CancelledError, defer.CancelledError, GeneratorExit)
 
 
 class PortalSpider(Spider):
@@ -70,6 +77,7 @@ class PortalSpider(Spider):
         # Articles wait for the dates of feeds and sitemaps, even those a resumed JOBDIR queue
         # hands over before start() has read them.
         self._dated = False
+        self._stopped_undated = False  # stopped before the dates were read (dates_known)
         self._seen: SeenStore | None = None
         self._waiting_for_dates: list[Deferred] = []
         self.frontier = False  # a worker of a shared Redis frontier (newsbot.frontier)
@@ -117,7 +125,14 @@ class PortalSpider(Spider):
         # Every full date the feeds and sitemaps give is read before any article is
         # requested: an article fetched early would lead, through its related links, to
         # articles whose year then had no evidence yet.
-        homes = [(home, *await self.read_evidence(home)) for home in self.start_urls]
+        try:
+            homes = [(home, *await self.read_evidence(home)) for home in self.start_urls]
+        except BaseException as e:
+            # Stopped (Ctrl-C, systemctl stop: Scrapy cancels start()) or broken while reading.
+            # The articles already handed over (a resumed queue, the frontier) wait for these
+            # dates: stopped, they go back unread; broken, they go on with the dates read.
+            self.dates_known(stopped=isinstance(e, STOPPED))
+            raise
         self.listed = {home: listed for home, _, listed, _ in homes}
         self.dates_known()
         if self.frontier:
@@ -165,7 +180,9 @@ class PortalSpider(Spider):
     async def parse_seed(self, response: Response) -> AsyncIterator[Request]:
         """A frontier seed (`newsbot seed`): the one worker that takes it queues what start()
         queues in a crawl of one process, from the evidence it read at its own start."""
-        await self.wait_for_dates()
+        if not await self.wait_for_dates():
+            self.hand_back(response)
+            return
         self.crawler.stats.inc_value("newsbot/pages/home")
         page = response if isinstance(response, TextResponse) and response.status == 200 else None
         if page is None:
@@ -212,19 +229,37 @@ class PortalSpider(Spider):
             self._seen.close()
             self._seen = None
 
-    def dates_known(self) -> None:
+    def dates_known(self, stopped: bool = False) -> None:
         self._dated = True
-        # Where the crawl proper starts: article callbacks wait for this.
-        self.logger.info("feeds and sitemaps read: %d articles dated", len(self.evidence))
+        self._stopped_undated = stopped
+        if stopped:
+            self.logger.info("stopped while reading the feeds and sitemaps: %d pages waiting "
+                             "for their dates go back unread", len(self._waiting_for_dates))
+        else:
+            # Where the crawl proper starts: article callbacks wait for this.
+            self.logger.info("feeds and sitemaps read: %d articles dated", len(self.evidence))
         waiting, self._waiting_for_dates = self._waiting_for_dates, []
         for d in waiting:
             d.callback(None)
 
-    async def wait_for_dates(self) -> None:
+    async def wait_for_dates(self) -> bool:
+        """Whether the page can be read: False when the crawl stopped before the dates were
+        read (the caller hands its request back)."""
         if not self._dated:
             d: Deferred = Deferred()
             self._waiting_for_dates.append(d)
             await maybe_deferred_to_future(d)
+        return not self._stopped_undated
+
+    def hand_back(self, response: Response) -> None:
+        """Queue the page's request again, unread, for whoever goes on with the crawl: the
+        resumed run of a JOBDIR (Scrapy's scheduler persists it at the close), another worker
+        of a frontier (its scheduler puts the request it took back on the shared queue)."""
+        self.crawler.stats.inc_value("newsbot/stopped/handed_back")
+        scheduler = self.crawler.engine.scheduler
+        put_back = getattr(scheduler, "put_back", None)
+        if put_back is None or not put_back(response.request):
+            scheduler.enqueue_request(response.request.replace(dont_filter=True))
 
     async def fetch(self, url: str, kind: str) -> TextResponse | None:
         """Download now, through the downloader middlewares (robots.txt, retries, redirects)."""
@@ -428,7 +463,9 @@ class PortalSpider(Spider):
 
     # -- articles -------------------------------------------------------------------------
     async def parse_article(self, response: Response):
-        await self.wait_for_dates()
+        if not await self.wait_for_dates():
+            self.hand_back(response)
+            return
         for result in self.read_article(response):  # no `yield from` in async generators
             yield result
 
