@@ -159,8 +159,11 @@ def test_sigint_while_a_resumed_run_reads_its_sitemap_still_pauses(tmp_path):
         assert again.returncode == 1, out + err[-3000:]
         assert "Spider closed (shutdown)" in err
         assert json.loads((jobdir / "newsbot.json").read_text())["state"] == "paused"
-        held = query(db, "SELECT stats FROM runs ORDER BY id DESC LIMIT 1")[0][0]
-        assert json.loads(held)["newsbot/stopped/handed_back"] > 0  # articles were waiting
+        stats = json.loads(query(db, "SELECT stats FROM runs ORDER BY id DESC LIMIT 1")[0][0])
+        handed_back = stats["newsbot/stopped/handed_back"]
+        assert handed_back > 0  # articles were waiting for the dates
+        # ...and went back into the JOBDIR's queue on disk, which the next run resumes.
+        assert stats["scheduler/enqueued/disk"] >= handed_back
 
         last = start(srv.url + "/", db, jobdir)
         out, err = last.communicate(timeout=240)
