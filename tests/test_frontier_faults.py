@@ -133,8 +133,11 @@ def test_a_worker_stopped_while_reading_its_sitemap_gives_back_at_once(frontier,
     plan = {"faults": {"/sitemap.xml": {"kind": "slow", "delay": 20, "skip": 1, "times": 1}}}
     with FaultServer(plan, tmp_path) as srv:
         assert seed(frontier, srv.url + "/").returncode == 0
-        early = worker(frontier, db, tmp_path / "w1", *SLOW)
-        wait_until(lambda: article_count(db) >= 10, [early])
+        # Slower than SLOW: the queue must still hold articles once the late worker is up,
+        # however long its start takes on a loaded machine (~90 articles at ~4 a second).
+        early = worker(frontier, db, tmp_path / "w1", *SLOW, "-s", "DOWNLOAD_DELAY=0.25",
+                       "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
+        wait_until(lambda: article_count(db) >= 3, [early])
         late = worker(frontier, db, tmp_path / "w0", *SLOW)
         client = redis.Redis.from_url(frontier.url)
         pattern = frontier.key("inflight", f"{socket.gethostname()}-{late.pid}-*")
