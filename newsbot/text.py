@@ -23,46 +23,59 @@ def paragraphs(root: etree._Element, drop: set[etree._Element] | frozenset = fro
     Elements in ``drop`` (ads, share buttons) and script-like elements are skipped with their
     content; the text that follows them is kept.
     """
-    out: list[str] = []
-    parts: list[object] = []
+    reader = _Paragraphs(drop)
+    reader.walk(root)
+    reader.flush()
+    return reader.out
 
-    def flush() -> None:
+
+class _Paragraphs:
+    """The walk's state. A class, not closures: a recursive inner function refers to itself
+    through its closure, a reference cycle that held the page's tree (through ``drop``) until
+    the garbage collector came by, instead of freeing it when the page was read."""
+
+    __slots__ = ("drop", "out", "parts")
+
+    def __init__(self, drop: set[etree._Element] | frozenset):
+        self.drop = drop
+        self.out: list[str] = []
+        self.parts: list[object] = []
+
+    def flush(self) -> None:
+        parts = self.parts
         if not parts:  # every block element flushes on entry and exit; most find nothing
             return
         text = clean_text("".join(" " if p is _BR else p for p in parts))  # type: ignore[misc]
         parts.clear()
         if text:
-            out.append(text)
+            self.out.append(text)
 
-    def walk(el: etree._Element) -> None:
+    def walk(self, el: etree._Element) -> None:
         tag = el.tag if isinstance(el.tag, str) else None
-        if tag is None or tag in ALWAYS_DROP or el in drop:
+        if tag is None or tag in ALWAYS_DROP or el in self.drop:
             if tag in BLOCK_TAGS:  # a dropped ad box still separates the text around it
-                flush()
+                self.flush()
             return
         if tag == "br":
+            parts = self.parts
             last = next((p for p in reversed(parts) if p is _BR or p.strip()), None)  # type: ignore[union-attr]
             if last is _BR:
-                flush()
+                self.flush()
             else:
                 parts.append(_BR)
             return
         block = tag in BLOCK_TAGS
         if block:
-            flush()
-        add(el.text)
+            self.flush()
+        self.add(el.text)
         for child in el:
-            walk(child)
-            add(child.tail)
+            self.walk(child)
+            self.add(child.tail)
         if block:
-            flush()
+            self.flush()
 
-    def add(text: str | None) -> None:
+    def add(self, text: str | None) -> None:
         # Whitespace before any text would be stripped anyway; keeping it out leaves the
         # newline between two paragraphs from costing a paragraph's worth of cleaning.
-        if text and (parts or not text.isspace()):
-            parts.append(text)
-
-    walk(root)
-    flush()
-    return out
+        if text and (self.parts or not text.isspace()):
+            self.parts.append(text)

@@ -1,7 +1,8 @@
 """Run as ``python -m tests.alive_pages URL [--no-release] [--scrapy-selector]``: crawl the
 replica at URL with the cyclic garbage collector off and print how many of the responses the
-spider parsed are still alive when it closes (JSON: parsed, alive). Without the collector only
-reference counting frees memory, so a page still alive then is one a reference cycle keeps.
+spider parsed are still alive when it closes, and how many lxml elements are (JSON: parsed,
+alive, elements). Without the collector only reference counting frees memory, so a page or an
+element still alive then is one a reference cycle keeps (an element keeps its whole tree).
 
 ``--no-release`` crawls without newsbot's spider middlewares (so without the release
 middleware); ``--scrapy-selector`` has the spider and the loader read pages through Scrapy's
@@ -16,6 +17,7 @@ import sys
 import tempfile
 import weakref
 
+from lxml import etree
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
@@ -24,6 +26,7 @@ from scrapy.settings import Settings
 class AlivePages:
     refs: list[weakref.ref] = []
     alive: int = -1
+    elements: int = -1
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -42,6 +45,8 @@ class AlivePages:
 
     def closed(self, spider):
         AlivePages.alive = sum(1 for ref in AlivePages.refs if ref() is not None)
+        # Elements cannot be weakly referenced; the collector's list has every one alive.
+        AlivePages.elements = sum(isinstance(o, etree._Element) for o in gc.get_objects())
         gc.enable()
 
 
@@ -69,7 +74,8 @@ def main(argv: list[str]) -> int:
         process = CrawlerProcess(settings)
         process.crawl("portal", start_url=url)
         process.start()
-    print(json.dumps({"parsed": len(AlivePages.refs), "alive": AlivePages.alive}))
+    print(json.dumps({"parsed": len(AlivePages.refs), "alive": AlivePages.alive,
+                      "elements": AlivePages.elements}))
     return 0
 
 
