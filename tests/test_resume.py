@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.faultserver import FaultServer
+from tests.frontier import wait_until
 from tests.replica import ReplicaServer
 from tests.replica_truth import articles
 from tests.scheduled import NEWSBOT, ROOT, SITE, query, runs
@@ -144,13 +145,14 @@ def test_sigint_while_a_resumed_run_reads_its_sitemap_still_pauses(tmp_path):
         # Room beside the sitemap's download: the queue's articles come while it is awaited.
         again = start(srv.url + "/", db, jobdir, "-s", "CONCURRENT_REQUESTS=4",
                       "-s", "DOWNLOAD_DELAY=0.05")
-        deadline = time.monotonic() + 30
-        # Stopped once the slow sitemap is asked for and an article from the queue came back.
-        while not (srv.hits("/sitemap.xml")[1:] and any(
-                h["path"].startswith("/article/") and h["t"] > srv.hits("/sitemap.xml")[1]["t"]
-                for h in srv.hits())):
-            assert again.poll() is None and time.monotonic() < deadline, "never got that far"
-            time.sleep(0.05)
+
+        def articles_wait_for_the_sitemap() -> bool:
+            # The slow sitemap is asked for, and an article from the queue came after it.
+            asked = srv.hits("/sitemap.xml")[1:]
+            return bool(asked) and any(h["path"].startswith("/article/") and h["t"] > asked[0]["t"]
+                                       for h in srv.hits())
+
+        wait_until(articles_wait_for_the_sitemap, [again], timeout=30)
         time.sleep(0.5)
         stopped_at = time.monotonic()
         again.send_signal(signal.SIGINT)
