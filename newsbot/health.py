@@ -21,6 +21,8 @@ DUPLICATE_REASONS = ("DuplicateArticle", "DuplicateContent")
 
 EXIT_HEALTHY = 0
 EXIT_UNHEALTHY = 1
+# Another run holds the store: "try again later" (sysexits EX_TEMPFAIL), not a failure.
+EXIT_LOCKED = 75
 
 
 @dataclass(frozen=True)

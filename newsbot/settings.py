@@ -75,6 +75,9 @@ SPIDER_MIDDLEWARES = {
 # ratio (newsbot/health.py); an ERROR line per such page would fail every run with one bad page.
 RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 
+# `scrapy crawl` exits with the run's verdict, as `newsbot crawl` does (newsbot/scrapy_commands/).
+COMMANDS_MODULE = "newsbot.scrapy_commands"
+
 # NEWSBOT_FRONTIER set: scrapy-redis's scheduler and dupefilter, no run lock (newsbot/frontier/).
 ADDONS = {"newsbot.frontier.addon.FrontierAddon": 0}
 

@@ -130,10 +130,25 @@ def test_demo_command(tmp_path):
     assert len(warnings) == 1 and "HTTP 404" in warnings[0], warnings
 
 
+def test_plain_scrapy_crawl_exits_with_the_runs_verdict(replica, tmp_path):
+    """A cron line running `scrapy crawl portal` learns what `newsbot crawl` would tell it: a
+    run that finds no article (the start page is gone, nothing else to read) exits 1, the
+    status recorded for the run, not Scrapy's 0."""
+    db = tmp_path / "news.db"
+    result = run([str(Path(sys.executable).with_name("scrapy")), "crawl", "portal",
+                  "-a", f"start_url={replica}/gone/", "-a", "discover=nav",
+                  "-s", f"NEWSBOT_DB={db}", "-s", "LOG_LEVEL=WARNING"], cwd=ROOT)
+    [(reason, status, health)] = sqlite3.connect(db).execute(
+        "SELECT finish_reason, exit_status, health FROM runs").fetchall()
+    assert reason == "finished"  # the crawl itself ran to its end
+    assert health.startswith("UNHEALTHY: ") and "no articles found" in health, health
+    assert result.returncode == status == 1, result.stderr[-3000:]
+
+
 def test_plain_scrapy_crawl_with_a_feed(replica, tmp_path):
     out = tmp_path / "items.jsonl"
     result = run([str(Path(sys.executable).with_name("scrapy")), "crawl", "portal", "-a", f"start_url={replica}/", "-O", str(out),
                   "-s", "LOG_LEVEL=WARNING"], cwd=ROOT)
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 0, result.stderr[-3000:]  # healthy, as the run recorded
     items = [json.loads(line) for line in out.read_text().splitlines()]
     assert len({i["canonical_url"] for i in items}) == len(items) == len(articles())

@@ -82,6 +82,7 @@ def test_plain_scrapy_is_refused_too_without_touching_the_store(replica, tmp_pat
         first.wait()
     assert "another newsbot run" in result.stderr
     assert "'finish_reason': 'locked'" in result.stderr
+    assert result.returncode == 75  # "try again later", as `newsbot crawl` says it
     assert "downloader/request_count" not in result.stderr  # nothing fetched
     assert query(db, "SELECT COUNT(*) FROM runs") == [(0,)]
     assert not (tmp_path / "job" / "requests.queue").exists()  # the JOBDIR left alone

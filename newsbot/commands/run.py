@@ -13,13 +13,10 @@ from scrapy.settings import Settings
 from scrapy.utils.reactor import install_reactor, is_reactor_installed
 
 from newsbot.cli import UsageError
-from newsbot.health import verdict
+from newsbot.health import EXIT_LOCKED, verdict
 from newsbot.incremental import RECENT_RUNS
 from newsbot.profiles import ProfileError, load_profile
 from newsbot.store import StoreError, StoreLocked, open_store
-
-# Another run holds the store: "try again later" (sysexits EX_TEMPFAIL), not a failure.
-EXIT_LOCKED = 75
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")

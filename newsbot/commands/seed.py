@@ -7,7 +7,8 @@ import sys
 
 from newsbot.cli import UsageError
 from newsbot.commands.crawl import url_problem
-from newsbot.commands.run import EXIT_LOCKED, add_site_options
+from newsbot.commands.run import add_site_options
+from newsbot.health import EXIT_LOCKED
 from newsbot.profiles import ProfileError, load_profile
 
 DEFAULT_FRONTIER = "redis://127.0.0.1:6379/0"

@@ -8,10 +8,11 @@ import sys
 import time
 
 from newsbot.cli import UsageError
-from newsbot.commands.run import (EXIT_LOCKED, LOG_LEVELS, _without_traceback, apply_set_options,
+from newsbot.commands.run import (LOG_LEVELS, _without_traceback, apply_set_options,
                                   report, run_portal)
 from newsbot.commands.seed import add_frontier_options
 from newsbot.extensions.runrecord import RunRecorder
+from newsbot.health import EXIT_LOCKED
 from newsbot.store import StoreError, open_store
 
 # How often a --follow worker looks for the next seed.

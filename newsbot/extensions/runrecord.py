@@ -19,7 +19,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from newsbot import signals as newsbot_signals
 from newsbot.exceptions import DuplicateArticle, DuplicateContent, StoreUnavailable
-from newsbot.health import Thresholds, verdict
+from newsbot.health import EXIT_LOCKED, EXIT_UNHEALTHY, Thresholds, verdict
 from newsbot.lock import NoLock
 from newsbot.resume import close_jobdir, prepare_jobdir
 from newsbot.store import ArticleStore, StoreError, StoreLocked, open_store
@@ -58,6 +58,7 @@ class RunRecorder:
         self._store: ArticleStore | None = None
         self._lock = None
         self.run_id: int | None = None  # this run's record, once begun
+        self.exit_status: int | None = None  # the run's verdict, once closed (`scrapy crawl`)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunRecorder:
@@ -133,14 +134,16 @@ class RunRecorder:
 
     def spider_closed(self, spider, reason: str) -> None:
         if self.locked_out:
+            self.exit_status = EXIT_LOCKED
             return  # this run never touched the store
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
-        summary, exit_status, health = verdict(reason, stats, self.thresholds)
+        summary, self.exit_status, health = verdict(reason, stats, self.thresholds)
         try:
-            self.store.end_run(utcnow(), reason, stats, summary, exit_status, health)
+            self.store.end_run(utcnow(), reason, stats, summary, self.exit_status, health)
             self.store.close()
         except StoreError as e:  # the run stays unfinished in the store, as a killed one would
             logger.error("the run could not be recorded: %s", e)
+            self.exit_status = EXIT_UNHEALTHY
         finally:
             if self.jobdir:
                 close_jobdir(self.jobdir, reason)

@@ -1,0 +1,2 @@
+"""Scrapy commands this project replaces (``COMMANDS_MODULE``); newsbot's own CLI is
+newsbot/commands/."""
