@@ -3,6 +3,9 @@
 ``python -m benchmarks.peak MODULE ARGS...`` — for a child's own peak: a parent's
 RUSAGE_CHILDREN counts the pages a child shares with its parent between fork and exec, so a
 benchmark process holding a large store in memory made its export child look that large.
+This is not enough alone: Linux also carries the starting process's peak across exec into
+this one's own figure, so whoever starts it must never have been larger than what it measures
+(benchmarks/micro.py fills its store in a separate child for that reason).
 """
 
 from __future__ import annotations
