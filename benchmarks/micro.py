@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -146,8 +147,9 @@ def export(n: int, keep: Path | None) -> dict:
         lines = sum(1 for _ in open(out, encoding="utf-8"))
     # The child's own figure (benchmarks/peak.py), from a parent that never held the articles.
     rss = json.loads(proc.stderr.strip().splitlines()[-1])["peak_rss_mib"]
+    starter = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # a floor for rss
     return {"bench": "export", "articles": n, "exported": lines, "seconds": seconds,
-            "peak_rss_mib": rss}
+            "peak_rss_mib": rss, "starter_peak_rss_mib": starter}
 
 
 def main(argv: list[str] | None = None) -> int:

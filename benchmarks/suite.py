@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shlex
 import statistics
 import subprocess
@@ -65,9 +66,22 @@ def crawl(kind: str, url: str, db: Path) -> dict:
         cmd += ["--db", str(db)]
     proc = run_child(cmd)
     result = json.loads(proc.stdout.strip().splitlines()[-1])
+    warn_if_inherited(result["peak_rss_mib"], kind)
     result["pages_per_s"] = result["pages"] / result["seconds"]
     result["cpu_ms_per_page"] = 1000 * result["cpu_seconds"] / result["pages"]
     return result
+
+
+def warn_if_inherited(child_mib: float, what: str, starter_mib: float | None = None) -> None:
+    """Say so when a child's peak RSS may be its starter's (this process unless given): Linux
+    carries the starting process's peak across exec into the child's own figure
+    (benchmarks/peak.py)."""
+    if starter_mib is None:
+        starter_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if child_mib <= starter_mib * 1.05:
+        print(f"  warning: {what}'s peak RSS ({child_mib:.0f} MiB) is no more than that of the "
+              f"process that started it ({starter_mib:.0f} MiB): it may be that one's",
+              flush=True)
 
 
 def show(run: int, r: dict, ratio: float | None = None) -> None:
@@ -129,6 +143,7 @@ def micro(args: argparse.Namespace, extract_site: Path) -> dict:
         proc = run_child([sys.executable, "-m", "benchmarks.micro", *step])
         out[name] = json.loads(proc.stdout.strip().splitlines()[-1])
     e, s, x = out["extract"], out["store"], out["export"]
+    warn_if_inherited(x["peak_rss_mib"], "the export", x["starter_peak_rss_mib"])
     print(f"extraction alone: {e['ms_per_page']:.2f} CPU ms/page over {e['pages']} pages "
           f"(parse alone {e['parse_ms_per_page']:.2f}; pages {e['mean_page_kb']:.0f} KB)")
     print(f"store writes alone: {s['articles_per_s']:,.0f} articles/s ({s['articles']:,} articles)")
